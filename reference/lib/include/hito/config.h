@@ -23,7 +23,18 @@ void config_free(struct config *cfg);
  */
 int config_load_file(struct config *cfg, const char *path, struct hito_error *err);
 
-/* Sets a value in cfg (copied), as a file would. */
+/*
+ * Loads the settings of environment env (NULL or "": $HITO_ENV, else "dev"),
+ * relative to the working directory: stack/settings/<env>.env, then
+ * run/<env>/secrets.env when that file exists. Errors as config_load_file;
+ * a missing settings file is HITO_ERR_NOT_FOUND.
+ */
+int config_load_profile(struct config *cfg, const char *env, struct hito_error *err);
+
+/*
+ * Sets a value in cfg (copied), as a file would. Returns HITO_ERR_NOMEM, or
+ * HITO_ERR_LIMIT past 1024 distinct keys.
+ */
 int config_set(struct config *cfg, const char *key, const char *value);
 
 /* Returns the environment's value, else the files', else NULL. */

@@ -32,6 +32,13 @@ void log_set_request_id(const char *request_id);
 const char *log_request_id(void);
 
 /*
+ * Returns nonzero when key looks like it names a secret: it contains one of
+ * password, passwd, secret, token, authorization, api_key, apikey, cookie,
+ * credential or private_key, in any case. log_event redacts such values.
+ */
+int log_key_is_secret(const char *key);
+
+/*
  * Writes one event. The variable part is pairs of const char * key and value
  * strings ended by NULL, for example
  *   log_event(LOG_LEVEL_INFO, "server started", "port", "8080", NULL);

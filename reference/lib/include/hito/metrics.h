@@ -7,12 +7,19 @@
 #ifndef HITO_METRICS_H
 #define HITO_METRICS_H
 
+#include <stddef.h>
+
+#define METRICS_MAX_FAMILIES 256
+#define METRICS_MAX_SERIES 4096
+
 enum metrics_type { METRICS_COUNTER, METRICS_GAUGE, METRICS_HISTOGRAM };
 
 /*
  * Defines a family. Histograms use the latency buckets of
  * METRICS_LATENCY_BUCKETS (seconds). Defining an existing name with the same
- * type is a no-op; returns HITO_ERR_CONFLICT for another type.
+ * type is a no-op; returns HITO_ERR_CONFLICT for another type, HITO_ERR_LIMIT
+ * past METRICS_MAX_FAMILIES families. A family keeps at most
+ * METRICS_MAX_SERIES label sets; updates of further label sets are dropped.
  */
 int metrics_define(const char *name, const char *help, enum metrics_type type);
 
@@ -25,6 +32,13 @@ void metrics_observe(const char *name, const char *labels, double value);
 
 /* Renders every family; the caller frees the string. NULL when out of memory. */
 char *metrics_render(void);
+
+/*
+ * Copies value into out (size bytes) escaped for a label value: backslash,
+ * double quote and newline get a backslash. Returns 0, or -1 when it does
+ * not fit (out then holds a truncated but valid escape).
+ */
+int metrics_escape_label(const char *value, char *out, size_t size);
 
 /* Drops every family; for tests. */
 void metrics_reset(void);
