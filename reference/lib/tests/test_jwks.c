@@ -1,0 +1,266 @@
+/*
+ * test_jwks.c - base64url decoding, RSA JWK to PEM conversion, and the
+ * cache's TTL, cooldown and refetch behaviour against an in-test httpd.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hito/jwks.h"
+#include "jwt_test_keys.h"
+
+static struct test_key key_a;
+static struct test_key key_b;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    test_key_init(&key_a, "1");
+    test_key_init(&key_b, "2");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    test_key_free(&key_a);
+    test_key_free(&key_b);
+    return 0;
+}
+
+static void base64url_decode_vectors(void **state)
+{
+    /* RFC 4648 section 10 vectors, unpadded, plus the two url-safe letters. */
+    static const struct {
+        const char *in;
+        const char *out;
+    } cases[] = {
+        {"", ""}, {"Zg", "f"}, {"Zm8", "fo"}, {"Zm9v", "foo"}, {"Zm9vYg", "foob"},
+        {"Zm9vYmE", "fooba"}, {"Zm9vYmFy", "foobar"}, {"-_8", "\xfb\xff"},
+    };
+    unsigned char *out;
+    size_t len;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(jwks_base64url_decode(cases[i].in, strlen(cases[i].in), &out, &len),
+                         HITO_OK);
+        assert_int_equal(len, strlen(cases[i].out));
+        assert_memory_equal(out, cases[i].out, len);
+        free(out);
+    }
+}
+
+static void base64url_decode_invalid(void **state)
+{
+    unsigned char *out;
+    size_t len;
+
+    (void)state;
+    assert_int_equal(jwks_base64url_decode("Zm9v+", 5, &out, &len), HITO_ERR_INVALID);
+    assert_int_equal(jwks_base64url_decode("Zm9v/A", 6, &out, &len), HITO_ERR_INVALID);
+    assert_int_equal(jwks_base64url_decode("Zm9=", 4, &out, &len), HITO_ERR_INVALID);
+    assert_int_equal(jwks_base64url_decode("Z", 1, &out, &len), HITO_ERR_INVALID);
+    assert_null(out);
+}
+
+static void rsa_to_pem_matches_openssl(void **state)
+{
+    json_t *jwk = json_loads(key_a.jwk, 0, NULL);
+    char *pem = NULL;
+    int rc;
+
+    (void)state;
+    rc = jwks_rsa_to_pem(json_string_value(json_object_get(jwk, "n")),
+                         json_string_value(json_object_get(jwk, "e")), &pem, NULL);
+    assert_int_equal(rc, HITO_OK);
+    assert_string_equal(pem, key_a.public_pem);
+    free(pem);
+    json_decref(jwk);
+}
+
+static void rsa_to_pem_rejects_garbage(void **state)
+{
+    struct hito_error err = {0};
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(jwks_rsa_to_pem("!!", "AQAB", &pem, &err), HITO_ERR_INVALID);
+    assert_null(pem);
+    assert_non_null(strstr(err.message, "base64url"));
+}
+
+static void load_json_skips_other_keys(void **state)
+{
+    struct jwks_options opts = {0};
+    struct jwks *keys = jwks_new(&opts, NULL);
+    char doc[8192];
+    char *pem = NULL;
+
+    (void)state;
+    snprintf(doc, sizeof(doc),
+             "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"ec\",\"crv\":\"P-256\"},"
+             "{\"kty\":\"RSA\",\"use\":\"enc\",\"kid\":\"enc\",\"n\":\"AQAB\",\"e\":\"AQAB\"},%s]}",
+             key_a.jwk);
+    assert_int_equal(jwks_load_json(keys, doc, strlen(doc), NULL), HITO_OK);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+    assert_string_equal(pem, key_a.public_pem);
+    free(pem);
+    assert_int_equal(jwks_get_pem(keys, "ec", &pem, NULL), HITO_ERR_NOT_FOUND);
+    assert_int_equal(jwks_get_pem(keys, "enc", &pem, NULL), HITO_ERR_NOT_FOUND);
+    assert_int_equal(jwks_fetch_count(keys), 0);
+    jwks_free(keys);
+}
+
+static void load_json_rejects_no_keys(void **state)
+{
+    struct jwks_options opts = {0};
+    struct jwks *keys = jwks_new(&opts, NULL);
+    struct hito_error err = {0};
+
+    (void)state;
+    assert_int_equal(jwks_load_json(keys, "{\"k\":1}", 7, &err), HITO_ERR_PROTOCOL);
+    assert_non_null(strstr(err.message, "keys"));
+    assert_int_equal(jwks_load_json(keys, "nope", 4, &err), HITO_ERR_PROTOCOL);
+    jwks_free(keys);
+}
+
+static void fetch_caches_within_ttl(void **state)
+{
+    struct test_jwks_server server;
+    char *doc = test_jwks_document(&key_a, NULL);
+    struct jwks_options opts = {0};
+    struct jwks *keys;
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, doc), 0);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+        free(pem);
+    }
+    assert_int_equal(test_jwks_server_requests(&server), 1);
+    assert_int_equal(jwks_fetch_count(keys), 1);
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+    free(doc);
+}
+
+static void fetch_after_ttl(void **state)
+{
+    struct test_jwks_server server;
+    char *doc = test_jwks_document(&key_a, NULL);
+    struct jwks_options opts = {.ttl_seconds = 1};
+    struct jwks *keys;
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, doc), 0);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+    free(pem);
+    sleep(2);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+    free(pem);
+    assert_int_equal(test_jwks_server_requests(&server), 2);
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+    free(doc);
+}
+
+static void unknown_kid_respects_cooldown(void **state)
+{
+    struct test_jwks_server server;
+    char *doc = test_jwks_document(&key_a, NULL);
+    char *both = test_jwks_document(&key_a, &key_b);
+    struct jwks_options opts = {.cooldown_seconds = 1};
+    struct jwks *keys;
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, doc), 0);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    /* First call fetches; the unknown kid does not refetch in the same second. */
+    assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
+    assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
+    assert_int_equal(test_jwks_server_requests(&server), 1);
+    test_jwks_server_set(&server, both, 200);
+    sleep(2);
+    assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_OK);
+    assert_string_equal(pem, key_b.public_pem);
+    free(pem);
+    assert_int_equal(test_jwks_server_requests(&server), 2);
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+    free(doc);
+    free(both);
+}
+
+static void stale_keys_survive_outage(void **state)
+{
+    struct test_jwks_server server;
+    char *doc = test_jwks_document(&key_a, NULL);
+    struct jwks_options opts = {.ttl_seconds = 1};
+    struct jwks *keys;
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, doc), 0);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+    free(pem);
+    test_jwks_server_set(&server, "oops", 503);
+    sleep(2);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
+    free(pem);
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+    free(doc);
+}
+
+static void fetch_error_status(void **state)
+{
+    struct test_jwks_server server;
+    struct jwks_options opts = {0};
+    struct hito_error err = {0};
+    struct jwks *keys;
+    char *pem = NULL;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, "{}"), 0);
+    test_jwks_server_set(&server, "{}", 500);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    assert_int_equal(jwks_get_pem(keys, "1", &pem, &err), HITO_ERR_UNAVAILABLE);
+    assert_non_null(strstr(err.message, "HTTP 500"));
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(base64url_decode_vectors),
+        cmocka_unit_test(base64url_decode_invalid),
+        cmocka_unit_test(rsa_to_pem_matches_openssl),
+        cmocka_unit_test(rsa_to_pem_rejects_garbage),
+        cmocka_unit_test(load_json_skips_other_keys),
+        cmocka_unit_test(load_json_rejects_no_keys),
+        cmocka_unit_test(fetch_caches_within_ttl),
+        cmocka_unit_test(fetch_after_ttl),
+        cmocka_unit_test(unknown_kid_respects_cooldown),
+        cmocka_unit_test(stale_keys_survive_outage),
+        cmocka_unit_test(fetch_error_status),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,415 @@
+/*
+ * test_jwt_verify.c - RS256 verification, including the forgeries libjwt
+ * 1.10 alone would accept, with keys served by an in-test httpd.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "hito/jwt_verify.h"
+#include "jwt_test_keys.h"
+
+/* Generated once per run: RSA key generation is slow under sanitizers. */
+static struct test_key key_published;
+static struct test_key key_other;
+
+struct fixture {
+    struct test_key key;
+    struct test_key other;           /* a second pair, published only on rotation */
+    struct test_jwks_server server;
+    struct jwks *keys;
+    struct jwt_verify_options opts;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    struct jwks_options jo = {0};
+    char *doc;
+
+    f->key = key_published;
+    f->other = key_other;
+    doc = test_jwks_document(&f->key, NULL);
+    if (test_jwks_server_start(&f->server, doc) != 0)
+        return -1;
+    free(doc);
+    jo.url = f->server.url;
+    jo.cooldown_seconds = -1;
+    f->keys = jwks_new(&jo, NULL);
+    f->opts.issuer = TEST_ISSUER;
+    f->opts.audience = TEST_AUDIENCE;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    jwks_free(f->keys);
+    test_jwks_server_stop(&f->server);
+    free(f);
+    return 0;
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    test_key_init(&key_published, "100");
+    test_key_init(&key_other, "200");
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    test_key_free(&key_published);
+    test_key_free(&key_other);
+    return 0;
+}
+
+/* Verifies token and returns the reason; claims are freed. */
+static enum jwt_verify_reason verify(struct fixture *f, const char *token, int *rc)
+{
+    struct jwt_claims claims;
+    enum jwt_verify_reason reason = JWT_VERIFY_OK;
+    struct hito_error err = {0};
+
+    *rc = jwt_verify_token(f->keys, &f->opts, token, &claims, &reason, &err);
+    jwt_claims_free(&claims);
+    return reason;
+}
+
+/* Signs standard claims (with extra) using the published key. */
+static char *good_token(struct fixture *f, long exp_offset, const char *extra)
+{
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, exp_offset, -10, extra);
+    char *token = test_sign(claims, JWT_ALG_RS256, f->key.private_pem, f->key.kid);
+
+    free(claims);
+    return token;
+}
+
+static void verify_valid_token(void **state)
+{
+    struct fixture *f = *state;
+    const char *roles = "\"urn:zitadel:iam:org:project:roles\":{\"admin\":{\"300\":\"hito.localhost\"},"
+                        "\"support\":{\"300\":\"hito.localhost\"}},"
+                        "\"roles\":[\"admin\",\"customer\"]";
+    char *token = good_token(f, 600, roles);
+    struct jwt_claims claims;
+    enum jwt_verify_reason reason;
+    int rc = jwt_verify_token(f->keys, &f->opts, token, &claims, &reason, NULL);
+
+    assert_int_equal(rc, HITO_OK);
+    assert_int_equal(reason, JWT_VERIFY_OK);
+    assert_string_equal(claims.sub, "2001");
+    assert_string_equal(claims.issuer, TEST_ISSUER);
+    assert_string_equal(claims.org_id, "300");
+    assert_int_equal(claims.role_count, 3);
+    assert_true(jwt_claims_has_role(&claims, "admin"));
+    assert_true(jwt_claims_has_role(&claims, "support"));
+    assert_true(jwt_claims_has_role(&claims, "customer"));
+    assert_false(jwt_claims_has_role(&claims, "courier"));
+    assert_true(claims.exp > (long)time(NULL));
+    jwt_claims_free(&claims);
+    free(token);
+}
+
+static void verify_project_roles_claim(void **state)
+{
+    struct fixture *f = *state;
+    char *token = good_token(f, 600,
+                             "\"urn:zitadel:iam:org:project:555:roles\":{\"courier\":{\"301\":\"x\"}},"
+                             "\"urn:zitadel:iam:user:resourceowner:id\":\"302\"");
+    struct jwt_claims claims;
+    int rc = jwt_verify_token(f->keys, &f->opts, token, &claims, NULL, NULL);
+
+    assert_int_equal(rc, HITO_OK);
+    assert_true(jwt_claims_has_role(&claims, "courier"));
+    assert_string_equal(claims.org_id, "302");
+    jwt_claims_free(&claims);
+    free(token);
+}
+
+static void verify_string_audience(void **state)
+{
+    struct fixture *f = *state;
+    long now = (long)time(NULL);
+    char claims[256];
+    char *token;
+    int rc;
+
+    snprintf(claims, sizeof(claims), "{\"iss\":\"%s\",\"sub\":\"1\",\"aud\":\"%s\",\"exp\":%ld}",
+             TEST_ISSUER, TEST_AUDIENCE, now + 60);
+    token = test_sign(claims, JWT_ALG_RS256, f->key.private_pem, f->key.kid);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_OK);
+    assert_int_equal(rc, HITO_OK);
+    free(token);
+}
+
+static void verify_tampered_payload(void **state)
+{
+    struct fixture *f = *state;
+    char *token = good_token(f, 600, "\"roles\":[\"customer\"]");
+    char *forged_claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, "\"roles\":[\"admin\"]");
+    char *forged = test_sign(forged_claims, JWT_ALG_RS256, f->other.private_pem, f->key.kid);
+    char *dot1 = strchr(token, '.'), *dot2 = strrchr(token, '.');
+    char *fdot1 = strchr(forged, '.'), *fdot2 = strrchr(forged, '.');
+    char spliced[8192];
+    int rc;
+
+    /* The original header and signature around another payload. */
+    snprintf(spliced, sizeof(spliced), "%.*s%.*s%s", (int)(dot1 - token), token,
+             (int)(fdot2 - fdot1), fdot1, dot2);
+    assert_int_equal(verify(f, spliced, &rc), JWT_VERIFY_BAD_SIGNATURE);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+    free(forged);
+    free(forged_claims);
+}
+
+static void verify_wrong_key(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, NULL);
+    char *token = test_sign(claims, JWT_ALG_RS256, f->other.private_pem, f->key.kid);
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_BAD_SIGNATURE);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+    free(claims);
+}
+
+static void verify_alg_none(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, NULL);
+    const char *header = "{\"alg\":\"none\",\"kid\":\"100\",\"typ\":\"JWT\"}";
+    char *h64 = test_base64url((const unsigned char *)header, strlen(header));
+    char *p64 = test_base64url((const unsigned char *)claims, strlen(claims));
+    char token[4096];
+    int rc;
+
+    snprintf(token, sizeof(token), "%s.%s.", h64, p64);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_BAD_ALG);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(h64);
+    free(p64);
+    free(claims);
+}
+
+/* HS256 keyed with the public PEM: what a naive libjwt caller accepts. */
+static void verify_hs256_confusion(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, NULL);
+    char *token = test_sign(claims, JWT_ALG_HS256, f->key.public_pem, f->key.kid);
+    jwt_t *naive = NULL;
+    int rc;
+
+    /* The attack works against libjwt alone; the check below must stop it. */
+    assert_int_equal(jwt_decode(&naive, token, (const unsigned char *)f->key.public_pem,
+                                (int)strlen(f->key.public_pem)), 0);
+    jwt_free(naive);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_BAD_ALG);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+    free(claims);
+}
+
+static void verify_expired(void **state)
+{
+    struct fixture *f = *state;
+    char *token = good_token(f, -120, NULL);
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_EXPIRED);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+}
+
+static void verify_expired_within_leeway(void **state)
+{
+    struct fixture *f = *state;
+    char *token = good_token(f, -5, NULL);
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_OK);
+    assert_int_equal(rc, HITO_OK);
+    free(token);
+}
+
+static void verify_not_yet_valid(void **state)
+{
+    struct fixture *f = *state;
+    char extra[64];
+    char *token;
+    int rc;
+
+    snprintf(extra, sizeof(extra), "\"nbf\":%ld", (long)time(NULL) + 300);
+    token = good_token(f, 600, extra);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_NOT_YET_VALID);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+}
+
+static void verify_wrong_issuer(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims("http://localhost:26081", TEST_AUDIENCE, 600, -10, NULL);
+    char *token = test_sign(claims, JWT_ALG_RS256, f->key.private_pem, f->key.kid);
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_BAD_ISSUER);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+    free(claims);
+}
+
+static void verify_wrong_audience(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, "some-other-project", 600, -10, NULL);
+    char *token = test_sign(claims, JWT_ALG_RS256, f->key.private_pem, f->key.kid);
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_BAD_AUDIENCE);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    free(token);
+    free(claims);
+}
+
+static void verify_unknown_kid_refetches_once(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, NULL);
+    char *token = test_sign(claims, JWT_ALG_RS256, f->other.private_pem, "999");
+    char *good = good_token(f, 600, NULL);
+    int before, rc;
+
+    assert_int_equal(verify(f, good, &rc), JWT_VERIFY_OK);
+    before = test_jwks_server_requests(&f->server);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_UNKNOWN_KID);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+    assert_int_equal(test_jwks_server_requests(&f->server), before + 1);
+    free(good);
+    free(token);
+    free(claims);
+}
+
+static void verify_rotated_key_after_refetch(void **state)
+{
+    struct fixture *f = *state;
+    char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, NULL);
+    char *old_token = good_token(f, 600, NULL);
+    char *new_token = test_sign(claims, JWT_ALG_RS256, f->other.private_pem, f->other.kid);
+    char *both = test_jwks_document(&f->key, &f->other);
+    char *only_new = test_jwks_document(&f->other, NULL);
+    int rc;
+
+    assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_OK);
+    test_jwks_server_set(&f->server, both, 200);
+    assert_int_equal(verify(f, new_token, &rc), JWT_VERIFY_OK);
+    assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_OK);
+    /* Once the old key leaves the set, a refetch drops it from the cache. */
+    test_jwks_server_set(&f->server, only_new, 200);
+    jwks_load_json(f->keys, only_new, strlen(only_new), NULL);
+    assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_UNKNOWN_KID);
+    free(claims);
+    free(old_token);
+    free(new_token);
+    free(both);
+    free(only_new);
+}
+
+static void verify_keys_unavailable(void **state)
+{
+    struct fixture *f = *state;
+    struct jwks_options jo = {.url = "http://127.0.0.1:1/jwks", .timeout_ms = 2000};
+    struct jwks *down = jwks_new(&jo, NULL);
+    char *token = good_token(f, 600, NULL);
+    struct jwt_claims claims;
+    enum jwt_verify_reason reason;
+    int rc = jwt_verify_token(down, &f->opts, token, &claims, &reason, NULL);
+
+    assert_int_equal(rc, HITO_ERR_UNAVAILABLE);
+    assert_int_equal(reason, JWT_VERIFY_KEYS_UNAVAILABLE);
+    jwks_free(down);
+    free(token);
+}
+
+static void verify_malformed(void **state)
+{
+    struct fixture *f = *state;
+    int rc;
+
+    assert_int_equal(verify(f, "", &rc), JWT_VERIFY_MALFORMED);
+    assert_int_equal(verify(f, "abc", &rc), JWT_VERIFY_MALFORMED);
+    assert_int_equal(verify(f, "a.b", &rc), JWT_VERIFY_MALFORMED);
+    assert_int_equal(verify(f, "a.b.c.d", &rc), JWT_VERIFY_MALFORMED);
+    assert_int_equal(verify(f, "!!!.e30.", &rc), JWT_VERIFY_MALFORMED);
+    assert_int_equal(rc, HITO_ERR_AUTH);
+}
+
+static void verify_missing_exp(void **state)
+{
+    struct fixture *f = *state;
+    char claims[256];
+    char *token;
+    int rc;
+
+    snprintf(claims, sizeof(claims), "{\"iss\":\"%s\",\"sub\":\"1\",\"aud\":\"%s\"}",
+             TEST_ISSUER, TEST_AUDIENCE);
+    token = test_sign(claims, JWT_ALG_RS256, f->key.private_pem, f->key.kid);
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_EXPIRED);
+    free(token);
+}
+
+static void verify_roles_wrong_shape(void **state)
+{
+    struct fixture *f = *state;
+    char *token = good_token(f, 600, "\"roles\":\"admin\"");
+    int rc;
+
+    assert_int_equal(verify(f, token, &rc), JWT_VERIFY_MALFORMED);
+    free(token);
+}
+
+static void reason_name_known(void **state)
+{
+    (void)state;
+    assert_string_equal(jwt_verify_reason_name(JWT_VERIFY_EXPIRED), "expired");
+    assert_string_equal(jwt_verify_reason_name((enum jwt_verify_reason)99), "unknown");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(verify_valid_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_project_roles_claim, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_string_audience, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_tampered_payload, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_wrong_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_alg_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_hs256_confusion, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_expired, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_expired_within_leeway, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_not_yet_valid, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_wrong_issuer, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_wrong_audience, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_unknown_kid_refetches_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_rotated_key_after_refetch, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_keys_unavailable, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_malformed, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_missing_exp, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_roles_wrong_shape, setup, teardown),
+        cmocka_unit_test(reason_name_known),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
