@@ -1,0 +1,30 @@
+# The OTP service: domain (no I/O), ports, adapters and the program.
+OTP_DIR := reference/services/otp
+OTP_DOMAIN_SRCS := $(sort $(wildcard $(OTP_DIR)/domain/*.c))
+OTP_ADAPTER_SRCS := $(sort $(wildcard $(OTP_DIR)/adapters/*/*.c))
+OTP_TEST_SUPPORT := $(OTP_DIR)/tests/otp_fakes.c
+
+$(BUILD)/obj/$(OTP_DIR)/%.o: ALL_CFLAGS += -I$(OTP_DIR)/ports -I$(OTP_DIR)/domain \
+	-I$(OTP_DIR)/adapters -I$(OTP_DIR)/tests
+
+$(eval $(call program,otp,$(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_DIR)/app/main.c \
+	$(OTP_DIR)/app/otp_settings.c))
+
+# Unit tests: the domain with fake ports.
+$(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/test_*.c)),\
+  $(eval $(call unit_test,otp_$(patsubst test_otp_%,%,$(basename $(notdir $(t)))),\
+    $(t) $(OTP_DOMAIN_SRCS) $(OTP_TEST_SUPPORT) $(OTP_DIR)/app/otp_settings.c)))
+
+# Integration tests (itest_*.c): real Redis and PostgreSQL of the running
+# stack, a fake WhatsApp service on an ephemeral loopback port.
+define otp_integration_test
+$(BUILD)/tests/otp_$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(2)) $(BUILD)/lib/libhito.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(shell pkg-config --libs cmocka) $$(LDLIBS)
+INTEGRATION_TESTS += $(BUILD)/tests/otp_$(1)
+BINS += $(BUILD)/tests/otp_$(1)
+endef
+$(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/itest_*.c)),\
+  $(eval $(call otp_integration_test,$(basename $(notdir $(t))),\
+    $(t) $(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_TEST_SUPPORT) \
+    $(OTP_DIR)/app/otp_settings.c)))
