@@ -5,7 +5,7 @@ OTP_ADAPTER_SRCS := $(sort $(wildcard $(OTP_DIR)/adapters/*/*.c))
 OTP_TEST_SUPPORT := $(OTP_DIR)/tests/otp_fakes.c
 
 $(BUILD)/obj/$(OTP_DIR)/%.o: ALL_CFLAGS += -I$(OTP_DIR)/ports -I$(OTP_DIR)/domain \
-	-I$(OTP_DIR)/adapters -I$(OTP_DIR)/tests
+	-I$(OTP_DIR)/adapters -I$(OTP_DIR)/app -I$(OTP_DIR)/tests
 
 $(eval $(call program,otp,$(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_DIR)/app/main.c \
 	$(OTP_DIR)/app/otp_settings.c))
