@@ -1,0 +1,246 @@
+/* Unit tests of httpc.c against an httpd started by the test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "hito/httpc.h"
+#include "hito/httpd.h"
+#include "hito/log.h"
+#include "test_server.h"
+
+#define URL_MAX 256
+#define SLOW_REPLY_MS 1000
+
+static struct httpd *srv;
+static int port;
+
+static void handle_echo_request(struct httpd_req *req, void *user)
+{
+    char text[1024];
+    const char *auth = httpd_header(req, "Authorization");
+    const char *custom = httpd_header(req, "X-Custom");
+    size_t len = 0;
+    const char *body = httpd_body(req, &len);
+    int head;
+
+    (void)user;
+    /* The body is copied as bytes, because it may contain NUL. */
+    head = snprintf(text, sizeof(text), "%s|%s|%s|", httpd_method(req), auth ? auth : "-",
+                    custom ? custom : "-");
+    assert_true(head > 0 && (size_t)head + len <= sizeof(text));
+    memcpy(text + head, body, len);
+    httpd_set_header(req, "X-Reply", "two words");
+    httpd_reply(req, 200, "text/plain", text, (size_t)head + len);
+}
+
+static void handle_slow(struct httpd_req *req, void *user)
+{
+    struct timespec pause = {SLOW_REPLY_MS / 1000, (SLOW_REPLY_MS % 1000) * 1000000L};
+
+    (void)user;
+    nanosleep(&pause, NULL);
+    httpd_reply(req, 200, "text/plain", "late", 4);
+}
+
+static void handle_huge(struct httpd_req *req, void *user)
+{
+    size_t len = (size_t)HTTPC_MAX_BODY + 1;
+    char *body = malloc(len);
+
+    (void)user;
+    memset(body, 'z', len);
+    httpd_reply(req, 200, "application/octet-stream", body, len);
+    free(body);
+}
+
+static void handle_redirect(struct httpd_req *req, void *user)
+{
+    (void)user;
+    httpd_set_header(req, "Location", "/echo");
+    httpd_reply(req, 302, "text/plain", "", 0);
+}
+
+static int server_up(void **state)
+{
+    struct httpd_options opts = {"httpc-test", "127.0.0.1:0", 8, 0, NULL, NULL};
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    log_init("httpc-test", LOG_LEVEL_WARN, NULL);
+    srv = httpd_new(&opts, &err);
+    if (srv == NULL)
+        return -1;
+    httpd_route(srv, "*", "/echo", handle_echo_request, NULL);
+    httpd_route(srv, "GET", "/slow", handle_slow, NULL);
+    httpd_route(srv, "GET", "/huge", handle_huge, NULL);
+    httpd_route(srv, "GET", "/redirect", handle_redirect, NULL);
+    port = test_server_start(srv);
+    return port > 0 ? 0 : -1;
+}
+
+static int server_down(void **state)
+{
+    (void)state;
+    httpd_free(srv);
+    return 0;
+}
+
+static void get_returns_status_body_headers(void **state)
+{
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/echo");
+    req.url = url;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
+    assert_int_equal(res.status, 200);
+    assert_string_equal(res.body, "GET|-|-|");
+    assert_int_equal(res.body_len, 8);
+    assert_string_equal(httpc_response_header(&res, "x-reply"), "two words");
+    assert_string_equal(httpc_response_header(&res, "CONTENT-TYPE"), "text/plain");
+    assert_null(httpc_response_header(&res, "X-Absent"));
+    assert_true(res.elapsed_ms > 0);
+    httpc_response_free(&res);
+}
+
+static void post_sends_body_headers_and_basic_auth(void **state)
+{
+    static const char *const headers[] = {"X-Custom: yes", NULL};
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/echo");
+    req.method = "PATCH";
+    req.url = url;
+    req.headers = headers;
+    req.body = "abc\0def";
+    req.body_len = 7;
+    req.basic_user = "user";
+    req.basic_password = "pass";
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
+    assert_int_equal(res.status, 200);
+    /* base64("user:pass") */
+    assert_int_equal(res.body_len, strlen("PATCH|Basic dXNlcjpwYXNz|yes|abc") + 4);
+    assert_memory_equal(res.body, "PATCH|Basic dXNlcjpwYXNz|yes|abc\0def", res.body_len);
+    httpc_response_free(&res);
+}
+
+static void redirect_followed_only_on_request(void **state)
+{
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/redirect");
+    req.url = url;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
+    assert_int_equal(res.status, 302);
+    assert_string_equal(httpc_response_header(&res, "Location"), "/echo");
+    httpc_response_free(&res);
+    req.follow_redirects = 1;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
+    assert_int_equal(res.status, 200);
+    assert_null(httpc_response_header(&res, "Location"));
+    httpc_response_free(&res);
+}
+
+static void timeout_names_url(void **state)
+{
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/slow");
+    req.url = url;
+    req.timeout_ms = 100;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_TIMEOUT);
+    assert_int_equal(err.code, HITO_ERR_TIMEOUT);
+    assert_non_null(strstr(err.message, url));
+    assert_non_null(strstr(err.message, "imed out"));
+    httpc_response_free(&res);
+}
+
+static void refused_connection_names_url(void **state)
+{
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    /* Port 1 on loopback: nothing listens there in the test environment. */
+    snprintf(url, sizeof(url), "http://127.0.0.1:1/");
+    req.url = url;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_IO);
+    assert_non_null(strstr(err.message, url));
+    httpc_response_free(&res);
+}
+
+static void oversize_body_rejected(void **state)
+{
+    char url[URL_MAX];
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/huge");
+    req.url = url;
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_LIMIT);
+    assert_non_null(strstr(err.message, "larger than"));
+    httpc_response_free(&res);
+}
+
+static void invalid_scheme_rejected(void **state)
+{
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    req.url = "file:///etc/passwd";
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_INVALID);
+    httpc_response_free(&res);
+}
+
+static void escape_percent_encodes(void **state)
+{
+    char *escaped = httpc_escape("a b&c=d/é");
+
+    (void)state;
+    assert_string_equal(escaped, "a%20b%26c%3Dd%2F%C3%A9");
+    free(escaped);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(get_returns_status_body_headers),
+        cmocka_unit_test(post_sends_body_headers_and_basic_auth),
+        cmocka_unit_test(redirect_followed_only_on_request),
+        cmocka_unit_test(timeout_names_url),
+        cmocka_unit_test(refused_connection_names_url),
+        cmocka_unit_test(oversize_body_rejected),
+        cmocka_unit_test(invalid_scheme_rejected),
+        cmocka_unit_test(escape_percent_encodes),
+    };
+
+    return cmocka_run_group_tests(tests, server_up, server_down);
+}
