@@ -7,8 +7,11 @@ OTP_TEST_SUPPORT := $(OTP_DIR)/tests/otp_fakes.c
 $(BUILD)/obj/$(OTP_DIR)/%.o: ALL_CFLAGS += -I$(OTP_DIR)/ports -I$(OTP_DIR)/domain \
 	-I$(OTP_DIR)/adapters -I$(OTP_DIR)/app -I$(OTP_DIR)/tests
 
-$(eval $(call program,otp,$(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_DIR)/app/main.c \
-	$(OTP_DIR)/app/otp_settings.c))
+# Everything of app/ but main.c, so tests can start the whole service.
+OTP_APP_SRCS := $(filter-out $(OTP_DIR)/app/main.c,$(sort $(wildcard $(OTP_DIR)/app/*.c)))
+
+$(eval $(call program,otp,$(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_APP_SRCS) \
+	$(OTP_DIR)/app/main.c))
 
 # Unit tests: the domain with fake ports.
 $(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/test_*.c)),\
@@ -25,6 +28,6 @@ INTEGRATION_TESTS += $(BUILD)/tests/otp_$(1)
 BINS += $(BUILD)/tests/otp_$(1)
 endef
 $(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/itest_*.c)),\
-  $(eval $(call otp_integration_test,$(basename $(notdir $(t))),\
+  $(eval $(call otp_integration_test,itest_$(patsubst itest_otp_%,%,$(basename $(notdir $(t)))),\
     $(t) $(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_TEST_SUPPORT) \
-    $(OTP_DIR)/app/otp_settings.c)))
+    $(OTP_DIR)/tests/otp_itest_env.c $(OTP_APP_SRCS))))
