@@ -11,9 +11,7 @@ HITO_SECRETS=$HITO_RUN/secrets.env
 export HITO_ROOT HITO_ENV HITO_SETTINGS HITO_RUN HITO_SECRETS
 
 PG_BIN=/usr/lib/postgresql/15/bin
-# Each service gets a PostgreSQL role and a database of the same name;
-# hito_it is for the integration tests, exporter for the metrics exporter.
-PG_ROLES="orchestrator whatsapp iabot otp marketplace delivery payment zitadel hito_it"
+# The PostgreSQL role the metrics exporter logs in as (stack/libexec/pg-roles-sql).
 PG_EXPORTER_ROLE=exporter
 
 die() {
@@ -42,9 +40,4 @@ load_settings() {
 
 load_secrets() {
     load_env_file "$HITO_SECRETS"
-}
-
-# Name of a secret variable for a PostgreSQL role: PG_PASSWORD_<ROLE>.
-pg_password_var() {
-    echo "PG_PASSWORD_${1^^}"
 }
