@@ -9,3 +9,17 @@ $(BUILD)/lib/libhito.a: $(LIB_OBJS)
 # One cmocka binary per tests/test_<module>.c.
 $(foreach t,$(sort $(wildcard reference/lib/tests/test_*.c)),\
   $(eval $(call unit_test,lib_$(basename $(notdir $(t))),$(t))))
+
+# Integration tests (tests/integration/it_<module>.c) run against the stack of
+# HITO_ENV; `make integration` builds and runs them.
+define lib_integration_test
+$(BUILD)/tests/$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(2)) $(BUILD)/lib/libhito.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(shell pkg-config --libs cmocka) $$(LDLIBS)
+INTEGRATION_TESTS += $(BUILD)/tests/$(1)
+LIB_INTEGRATION_TESTS += $(BUILD)/tests/$(1)
+endef
+LIB_INTEGRATION_TESTS :=
+$(foreach t,$(sort $(wildcard reference/lib/tests/integration/it_*.c)),\
+  $(eval $(call lib_integration_test,lib_$(basename $(notdir $(t))),$(t))))
+integration: $(LIB_INTEGRATION_TESTS)
