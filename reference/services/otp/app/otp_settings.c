@@ -6,11 +6,14 @@
 
 #include <openssl/crypto.h>
 
+#include "hito/db.h"
 #include "otp_code.h"
 #include "otp_service.h"
 
 #define OTP_DEFAULT_PURPOSES "phone_verification,payment_confirmation,delivery_confirmation"
 #define OTP_SETTING_NAME_SIZE 96
+/* The project roles that grant otp:issue in zitadel/model.json. */
+#define OTP_DEFAULT_CALLER_ROLES "svc-orchestrator,svc-otp,support,admin"
 
 static int copy_text(const char *value, char *out, size_t size, const char *key,
                      struct hito_error *err)
@@ -144,24 +147,44 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
     snprintf(out->redis_host, sizeof(out->redis_host), "%s", host);
     snprintf(out->redis_password, sizeof(out->redis_password), "%s",
              config_get_default(cfg, "REDIS_PASSWORD", ""));
-    /* libpq quoting: the password is wrapped in single quotes with \ and '
-     * escaped, so any character is allowed in it. */
-    {
-        char quoted[2 * OTP_SETTINGS_TEXT_SIZE];
-        size_t n = 0;
-
-        for (const char *p = pg_password; *p != '\0' && n + 2 < sizeof(quoted); p++) {
-            if (*p == '\\' || *p == '\'')
-                quoted[n++] = '\\';
-            quoted[n++] = *p;
-        }
-        quoted[n] = '\0';
-        snprintf(out->pg_conninfo, sizeof(out->pg_conninfo),
-                 "host=%s port=%ld dbname=otp user=otp password='%s' connect_timeout=5", host,
-                 pg_port, quoted);
-        OPENSSL_cleanse(quoted, sizeof(quoted));
-    }
+    if (db_conninfo(out->pg_conninfo, sizeof(out->pg_conninfo), host, (int)pg_port, "otp",
+                    "otp", pg_password) != HITO_OK)
+        return hito_error_set(err, HITO_ERR_INVALID, "PG_PASSWORD_OTP is too long");
     return HITO_OK;
+}
+
+/*
+ * Service tokens come from the stack's ZITADEL unless OTP_AUTH_ISSUER and
+ * OTP_AUTH_JWKS_URL say otherwise. NOTE: /oauth/v2/keys is ZITADEL's JWKS
+ * path in v2; the audience (the project id) is known only once ZITADEL is
+ * provisioned, so it has no default.
+ */
+static int load_auth(const struct config *cfg, struct otp_settings *out, struct hito_error *err)
+{
+    const char *issuer = config_get(cfg, "OTP_AUTH_ISSUER");
+    const char *jwks = config_get(cfg, "OTP_AUTH_JWKS_URL");
+    int rc = HITO_OK;
+
+    if (issuer != NULL && issuer[0] != '\0')
+        rc = copy_text(issuer, out->auth_issuer, sizeof(out->auth_issuer), "OTP_AUTH_ISSUER",
+                       err);
+    else
+        snprintf(out->auth_issuer, sizeof(out->auth_issuer), "http://%s:%s",
+                 config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
+                 config_get_default(cfg, "ZITADEL_PORT", "8080"));
+    if (rc == HITO_OK && jwks != NULL && jwks[0] != '\0')
+        rc = copy_text(jwks, out->auth_jwks_url, sizeof(out->auth_jwks_url),
+                       "OTP_AUTH_JWKS_URL", err);
+    else if (rc == HITO_OK)
+        snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url), "%.200s/oauth/v2/keys",
+                 out->auth_issuer);
+    if (rc == HITO_OK)
+        rc = copy_text(config_get_default(cfg, "OTP_AUTH_AUDIENCE", ""), out->auth_audience,
+                       sizeof(out->auth_audience), "OTP_AUTH_AUDIENCE", err);
+    if (rc == HITO_OK)
+        rc = copy_text(config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
+                       out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
+    return rc;
 }
 
 static int load_whatsapp_and_auth(const struct config *cfg, struct otp_settings *out,
@@ -196,14 +219,7 @@ static int load_whatsapp_and_auth(const struct config *cfg, struct otp_settings 
         rc = config_get_int(cfg, "OTP_WHATSAPP_TIMEOUT_MS", 5000, 100, 60000,
                             &out->whatsapp_timeout_ms, err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_ISSUER", ""), out->auth_issuer,
-                       sizeof(out->auth_issuer), "OTP_AUTH_ISSUER", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_AUDIENCE", ""), out->auth_audience,
-                       sizeof(out->auth_audience), "OTP_AUTH_AUDIENCE", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_JWKS_URL", ""), out->auth_jwks_url,
-                       sizeof(out->auth_jwks_url), "OTP_AUTH_JWKS_URL", err);
+        rc = load_auth(cfg, out, err);
     return rc;
 }
 
@@ -231,6 +247,11 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "OTP_MAX_BODY_BYTES", OTP_DEFAULT_MAX_BODY_BYTES, 256, 65536,
                             &out->max_body_bytes, err);
+    if (rc == HITO_OK && snprintf(out->migrations_dir, sizeof(out->migrations_dir),
+                                  "%s/reference/services/otp/migrations",
+                                  config_get_default(cfg, "HITO_ROOT", ".")) >=
+                             (int)sizeof(out->migrations_dir))
+        rc = hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "OTP_THREADS", 16, 2, 256, &out->threads, err);
     if (rc != HITO_OK)

@@ -1,0 +1,156 @@
+#include "otp_whatsapp.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "hito/httpc.h"
+
+#define OTP_WHATSAPP_HEADER_SIZE 160
+/* Part of the WhatsApp service's error message kept in the reason. */
+#define OTP_WHATSAPP_REASON_MAX 200
+
+struct otp_whatsapp {
+    char url[OTP_WHATSAPP_URL_SIZE];
+    char template_name[OTP_WHATSAPP_NAME_SIZE];
+    char language[OTP_WHATSAPP_NAME_SIZE];
+    long timeout_ms;
+};
+
+struct otp_whatsapp *otp_whatsapp_new(const struct otp_whatsapp_options *opts,
+                                      struct hito_error *err)
+{
+    struct otp_whatsapp *whatsapp;
+
+    if (opts->base_url == NULL || opts->template_name == NULL || opts->language == NULL ||
+        strlen(opts->base_url) + strlen("/v1/messages") >= OTP_WHATSAPP_URL_SIZE ||
+        strlen(opts->template_name) >= OTP_WHATSAPP_NAME_SIZE ||
+        strlen(opts->language) >= OTP_WHATSAPP_NAME_SIZE) {
+        hito_error_set(err, HITO_ERR_INVALID, "WhatsApp URL, template or language is missing "
+                                              "or too long");
+        return NULL;
+    }
+    whatsapp = calloc(1, sizeof(*whatsapp));
+    if (whatsapp == NULL) {
+        hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    snprintf(whatsapp->url, sizeof(whatsapp->url), "%s/v1/messages", opts->base_url);
+    snprintf(whatsapp->template_name, sizeof(whatsapp->template_name), "%s",
+             opts->template_name);
+    snprintf(whatsapp->language, sizeof(whatsapp->language), "%s", opts->language);
+    whatsapp->timeout_ms = opts->timeout_ms;
+    return whatsapp;
+}
+
+void otp_whatsapp_free(struct otp_whatsapp *whatsapp)
+{
+    free(whatsapp);
+}
+
+char *otp_whatsapp_body(const struct otp_whatsapp *whatsapp, const char *phone,
+                        const char *code)
+{
+    json_t *body = json_pack(
+        "{s:s, s:s, s:s, s:{s:s, s:{s:s}, s:[{s:s, s:[{s:s, s:s}]}, "
+        "{s:s, s:s, s:s, s:[{s:s, s:s}]}]}}",
+        "messaging_product", "whatsapp", "to", phone, "type", "template", "template", "name",
+        whatsapp->template_name, "language", "code", whatsapp->language, "components", "type",
+        "body", "parameters", "type", "text", "text", code, "type", "button", "sub_type", "url",
+        "index", "0", "parameters", "type", "text", "text", code);
+    char *text;
+
+    if (body == NULL)
+        return NULL;
+    text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    return text;
+}
+
+/* Copies the message id of a 2xx reply; HITO_ERR_PROTOCOL when there is none. */
+static int read_message_id(const struct httpc_response *res, char *message_id,
+                           struct hito_error *err)
+{
+    json_t *root = json_loadb(res->body, res->body_len, 0, NULL);
+    const char *id = json_string_value(json_object_get(root, "message_id"));
+    int rc = HITO_OK;
+
+    if (id == NULL)
+        id = json_string_value(
+            json_object_get(json_array_get(json_object_get(root, "messages"), 0), "id"));
+    if (id == NULL || strlen(id) >= OTP_MESSAGE_ID_SIZE)
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "the WhatsApp service returned %ld without a message id",
+                            res->status);
+    else
+        snprintf(message_id, OTP_MESSAGE_ID_SIZE, "%s", id);
+    json_decref(root);
+    return rc;
+}
+
+/* Reports a non-2xx reply with the service's error message when it has one. */
+static int report_refusal(const struct httpc_response *res, struct hito_error *err)
+{
+    json_t *root = json_loadb(res->body, res->body_len, 0, NULL);
+    json_t *error = json_object_get(root, "error");
+    const char *message = json_string_value(json_object_get(error, "message"));
+    int rc;
+
+    if (message == NULL)
+        message = json_string_value(error);
+    rc = hito_error_set(err, res->status >= 500 ? HITO_ERR_UNAVAILABLE : HITO_ERR_PROTOCOL,
+                        "the WhatsApp service returned %ld: %.*s", res->status,
+                        OTP_WHATSAPP_REASON_MAX, message ? message : "no error message");
+    json_decref(root);
+    return rc;
+}
+
+static int send_code(void *self, const char *phone, const char *code, const char *purpose,
+                     const char *request_id, char message_id[OTP_MESSAGE_ID_SIZE],
+                     struct hito_error *err)
+{
+    struct otp_whatsapp *whatsapp = self;
+    char request_id_header[OTP_WHATSAPP_HEADER_SIZE];
+    const char *headers[] = { "Content-Type: application/json", request_id_header, NULL };
+    struct httpc_request req = { 0 };
+    struct httpc_response res = { 0 };
+    char *body;
+    int rc;
+
+    (void)purpose;
+    body = otp_whatsapp_body(whatsapp, phone, code);
+    if (body == NULL)
+        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    snprintf(request_id_header, sizeof(request_id_header), "X-Request-Id: %.100s",
+             request_id ? request_id : "-");
+    /* NOTE: the WhatsApp service's authentication of callers is not defined
+     * yet; a service token (hito/token_cache.h) goes here once it is. */
+    req.method = "POST";
+    req.url = whatsapp->url;
+    req.headers = headers;
+    req.body = body;
+    req.body_len = strlen(body);
+    req.timeout_ms = whatsapp->timeout_ms;
+
+    rc = httpc_do(&req, &res, err);
+    OPENSSL_cleanse(body, strlen(body));
+    free(body);
+    if (rc == HITO_OK && (res.status < 200 || res.status > 299))
+        rc = report_refusal(&res, err);
+    else if (rc == HITO_OK)
+        rc = read_message_id(&res, message_id, err);
+    else if (rc != HITO_ERR_TIMEOUT)
+        rc = hito_error_set(err, HITO_ERR_UNAVAILABLE, "the WhatsApp service is unreachable");
+    httpc_response_free(&res);
+    return rc;
+}
+
+static const struct otp_notifier_ops notifier_ops = { send_code };
+
+struct otp_notifier otp_whatsapp_notifier(struct otp_whatsapp *whatsapp)
+{
+    return (struct otp_notifier){ &notifier_ops, whatsapp };
+}
