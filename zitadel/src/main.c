@@ -23,7 +23,9 @@ static void usage(FILE *f)
             "  --token-file FILE  file holding an IAM owner's personal access token\n"
             "  --model FILE       the identity model (JSON)\n"
             "  --out FILE         outputs (KEY=VALUE, mode 0600); read for existing secrets\n"
-            "  --plan             print what would change, change nothing\n");
+            "  --plan             print what would change, change nothing\n"
+            "  --permissions ROLE print the permissions ROLE grants through the model's\n"
+            "                     role hierarchy and exit (needs only --model)\n");
 }
 
 static int read_token(const char *path, char *buf, size_t size, struct hito_error *err)
@@ -42,14 +44,39 @@ static int read_token(const char *path, char *buf, size_t size, struct hito_erro
     return HITO_OK;
 }
 
+static int print_permissions(const char *model_path, const char *role)
+{
+    struct hito_error err = {0};
+    json_t *model = NULL, *perms, *item;
+    size_t i;
+
+    if (model_load(model_path, &model, &err) != HITO_OK) {
+        fprintf(stderr, "hito-zitadel-provision: %s\n", err.message);
+        return 1;
+    }
+    perms = model_role_permissions(model, role);
+    if (perms == NULL) {
+        fprintf(stderr, "hito-zitadel-provision: unknown role \"%s\"\n", role);
+        json_decref(model);
+        return 1;
+    }
+    json_array_foreach(perms, i, item)
+        printf("%s\n", json_string_value(item));
+    json_decref(perms);
+    json_decref(model);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option options[] = {
         {"url", required_argument, NULL, 'u'},   {"token-file", required_argument, NULL, 't'},
         {"model", required_argument, NULL, 'm'}, {"out", required_argument, NULL, 'o'},
         {"plan", no_argument, NULL, 'p'},        {"help", no_argument, NULL, 'h'},
+        {"permissions", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0},
     };
+    const char *role = NULL;
     const char *url = NULL, *token_file = NULL, *model_path = NULL, *out_path = NULL;
     static char token[ZAPI_MAX_TOKEN + 1];
     char model_dir[4096];
@@ -67,10 +94,13 @@ int main(int argc, char **argv)
         case 'm': model_path = optarg; break;
         case 'o': out_path = optarg; break;
         case 'p': plan = 1; break;
+        case 'r': role = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
+    if (role != NULL && model_path != NULL)
+        return print_permissions(model_path, role);
     if (url == NULL || token_file == NULL || model_path == NULL || out_path == NULL) {
         usage(stderr);
         return 2;

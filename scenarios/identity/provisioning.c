@@ -1,0 +1,75 @@
+/*
+ * provisioning.c - checkpoint 2: a second provisioning run changes nothing,
+ * and the role hierarchy grants the permissions services rely on.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "identity.h"
+
+static void run_idempotent(struct scenario_ctx *ctx)
+{
+    const char *env = scenario_setting(ctx, "HITO_ENV");
+    const char *pat_file = scenario_setting(ctx, "ZITADEL_ADMIN_PAT_FILE");
+    const char *out;
+    char args[2048], pat_default[256];
+
+    step_begin(ctx, "the provisioner's plan against the provisioned instance");
+    snprintf(pat_default, sizeof(pat_default), "run/%s/zitadel/admin.pat",
+             env != NULL ? env : "dev");
+    snprintf(args, sizeof(args), "--plan --url %s --token-file %s --model zitadel/model.json "
+             "--out run/%s/zitadel.env", identity_issuer(ctx),
+             pat_file != NULL ? pat_file : pat_default, env != NULL ? env : "dev");
+    out = identity_run_provisioner(ctx, args);
+    expect_str_contains(ctx, "provisioner output", out, "\n0 changes planned");
+}
+
+const struct scenario identity_provision_idempotent = {
+    .name = "identity-provision-idempotent",
+    .title = "Provisioning a second time changes nothing",
+    .tags = "identity,provisioning",
+    .run = run_idempotent,
+};
+
+/* Checks that role grants (present nonzero) or lacks each permission. */
+static void expect_permissions(struct scenario_ctx *ctx, const char *role,
+                               const char *const *perms, int present)
+{
+    char args[256];
+    const char *out;
+
+    snprintf(args, sizeof(args), "--model zitadel/model.json --permissions %s", role);
+    out = identity_run_provisioner(ctx, args);
+    for (size_t i = 0; perms[i] != NULL; i++) {
+        char line[128];
+
+        snprintf(line, sizeof(line), "%s\n", perms[i]);
+        expect_true(ctx, (strstr(out, line) != NULL) == present, "%s %s %s", role,
+                    present ? "has" : "lacks", perms[i]);
+    }
+}
+
+static void run_hierarchy(struct scenario_ctx *ctx)
+{
+    static const char *const admin[] = {"payments:refund", "orders:read", "otp:issue",
+                                        "orders:create", "catalog:write", NULL};
+    static const char *const support[] = {"orders:read", "deliveries:track", "orders:create",
+                                          NULL};
+    static const char *const not_support[] = {"payments:refund", "catalog:write", NULL};
+    static const char *const not_customer[] = {"payments:refund", "orders:write", NULL};
+
+    step_begin(ctx, "admin includes support and merchant");
+    expect_permissions(ctx, "admin", admin, 1);
+    step_begin(ctx, "support includes customer but not refunds");
+    expect_permissions(ctx, "support", support, 1);
+    expect_permissions(ctx, "support", not_support, 0);
+    step_begin(ctx, "customer cannot refund or write orders");
+    expect_permissions(ctx, "customer", not_customer, 0);
+}
+
+const struct scenario identity_role_hierarchy = {
+    .name = "identity-role-hierarchy",
+    .title = "The role hierarchy grants the expected permissions",
+    .tags = "identity,roles",
+    .run = run_hierarchy,
+};
