@@ -219,6 +219,15 @@ fail:
     return NULL;
 }
 
+char *jose_b64_encode(const unsigned char *data, size_t len)
+{
+    char *out = malloc(4 * ((len + 2) / 3) + 1);
+
+    if (out != NULL)
+        EVP_EncodeBlock((unsigned char *)out, data, (int)len);
+    return out;
+}
+
 unsigned char *jose_b64_decode(const char *s, size_t *out_len)
 {
     size_t len = strlen(s);

@@ -86,6 +86,9 @@ char *jose_b64url(const unsigned char *data, size_t len);
 /* Decodes base64url (padding optional) into a new buffer; NULL on bad input. */
 unsigned char *jose_b64url_decode(const char *s, size_t len, size_t *out_len);
 
+/* Standard base64 with padding; the caller frees the result. */
+char *jose_b64_encode(const unsigned char *data, size_t len);
+
 /* Decodes standard base64 (with padding) into a new buffer; NULL on bad input. */
 unsigned char *jose_b64_decode(const char *s, size_t *out_len);
 

@@ -18,7 +18,7 @@ json_t *policy_default_complexity(void)
 
 json_t *policy_default_lockout(void)
 {
-    return json_pack("{s:s}", "maxPasswordAttempts", "0");
+    return json_pack("{s:i}", "maxPasswordAttempts", 0);
 }
 
 /* Reads a uint64 field that the API sends as a string (or a number on input). */

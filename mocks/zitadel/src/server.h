@@ -139,6 +139,7 @@ char *zsrv_url_add(const char *url, const char *key, const char *value);
 int zsrv_routes_oidc(struct zsrv *srv);
 int zsrv_routes_mgmt(struct zsrv *srv);
 int zsrv_routes_users(struct zsrv *srv);
+int zsrv_routes_policies(struct zsrv *srv);
 int zsrv_routes_login(struct zsrv *srv);
 
 /*

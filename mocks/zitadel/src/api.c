@@ -1,0 +1,221 @@
+/* api.c - shared helpers of the Management and Admin API handlers. */
+#define _GNU_SOURCE /* strcasestr */
+#include "api.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "jose.h"
+#include "zjson.h"
+
+/* A search query: its JSON name, the member with the value, the object field. */
+struct query_def {
+    const char *query;
+    const char *value_key;
+    const char *field;
+};
+
+static const struct query_def query_defs[] = {
+    {"nameQuery", "name", "name"},
+    {"projectNameQuery", "name", "name"},
+    {"appNameQuery", "name", "name"},
+    {"userNameQuery", "userName", "userName"},
+    {"loginNameQuery", "loginName", "preferredLoginName"},
+    {"keyQuery", "key", "key"},
+    {"roleKeyQuery", "roleKey", "roleKeys"},
+    {"displayNameQuery", "displayName", "displayName"},
+    {"projectIdQuery", "projectId", "projectId"},
+    {"userIdQuery", "userId", "userId"},
+    {"domainQuery", "domain", "primaryDomain"},
+    {"actionNameQuery", "name", "name"},
+    {"typeQuery", "type", "_type"},
+    {"emailQuery", "emailAddress", "_email"},
+    {NULL, NULL, NULL},
+};
+
+json_t *api_object(const json_t *obj)
+{
+    json_t *out = zjson_public(obj);
+
+    json_object_set_new(out, "details", store_details(obj));
+    return out;
+}
+
+void api_details_reply(struct zreq *z, const json_t *obj)
+{
+    zreq_json(z, 200, json_pack("{s:o}", "details", store_details(obj)));
+}
+
+void api_created_reply(struct zreq *z, const char *id_key, const json_t *obj)
+{
+    zreq_json(z, 200, json_pack("{s:s, s:o}", id_key, zjson_str(obj, "id", ""), "details",
+                                store_details(obj)));
+}
+
+json_t *api_get(struct zreq *z, const char *collection, const char *param)
+{
+    const char *id = httpd_param(z->http, param);
+
+    return json_object_get(json_object_get(z->doc, collection), id != NULL ? id : "");
+}
+
+int api_in_org(const struct zreq *z, const json_t *obj)
+{
+    return obj != NULL && strcmp(zjson_str(obj, "_owner", ""), z->org_id) == 0;
+}
+
+void api_conflict(struct zreq *z, const char *what)
+{
+    zreq_error(z, ZGRPC_ALREADY_EXISTS, "EMU-EXIST", "%s already exists", what);
+}
+
+void api_not_found(struct zreq *z, const char *what)
+{
+    zreq_error(z, ZGRPC_NOT_FOUND, "EMU-NOTFD", "%s not found", what);
+}
+
+void api_not_changed(struct zreq *z, const char *what)
+{
+    zreq_error(z, ZGRPC_FAILED_PRECONDITION, "EMU-NOCHG", "%s has not been changed", what);
+}
+
+int api_check_room(struct zreq *z, const char *collection)
+{
+    if (store_has_room(z->srv->store, collection))
+        return 0;
+    zreq_error(z, ZGRPC_RESOURCE_EXHAUSTED, "EMU-FULL1", "the emulator holds at most %d %s",
+               STORE_MAX_OBJECTS, collection);
+    return -1;
+}
+
+int api_new_secret(json_t *obj, char *out, size_t size)
+{
+    char hash[65];
+
+    if (jose_random_token(out, size, 48) != HITO_OK)
+        return -1;
+    jose_sha256_hex(out, strlen(out), hash);
+    json_object_set_new(obj, "_secretHash", json_string(hash));
+    return 0;
+}
+
+/* Compares as ZITADEL's TextQueryMethod says. */
+static int text_match(const char *value, const char *want, const char *method)
+{
+    size_t vlen = strlen(value);
+    size_t wlen = strlen(want);
+    int icase = strstr(method, "IGNORE_CASE") != NULL;
+
+    if (strncmp(method, "TEXT_QUERY_METHOD_STARTS_WITH", 29) == 0)
+        return vlen >= wlen && (icase ? strncasecmp(value, want, wlen)
+                                      : strncmp(value, want, wlen)) == 0;
+    if (strncmp(method, "TEXT_QUERY_METHOD_ENDS_WITH", 27) == 0)
+        return vlen >= wlen && (icase ? strcasecmp(value + vlen - wlen, want)
+                                      : strcmp(value + vlen - wlen, want)) == 0;
+    if (strncmp(method, "TEXT_QUERY_METHOD_CONTAINS", 26) == 0)
+        return (icase ? strcasestr(value, want) : strstr(value, want)) != NULL;
+    return (icase ? strcasecmp(value, want) : strcmp(value, want)) == 0;
+}
+
+/* Returns nonzero when the field (a string or an array of strings) matches. */
+static int field_match(const json_t *field, const char *want, const char *method)
+{
+    size_t i;
+    json_t *item;
+
+    if (json_is_string(field))
+        return text_match(json_string_value(field), want, method);
+    json_array_foreach(field, i, item) {
+        if (json_is_string(item) && text_match(json_string_value(item), want, method))
+            return 1;
+    }
+    return 0;
+}
+
+/* Returns 1 on match, 0 on no match, -1 for an unknown or malformed query. */
+static int query_match(const json_t *obj, const json_t *query)
+{
+    const char *name;
+    json_t *q;
+
+    json_object_foreach((json_t *)query, name, q) {
+        const struct query_def *d = query_defs;
+        const char *want;
+
+        while (d->query != NULL && strcmp(d->query, name) != 0)
+            d++;
+        want = zjson_str(q, d->value_key ? d->value_key : "", NULL);
+        if (d->query == NULL || want == NULL)
+            return -1;
+        if (!field_match(json_object_get(obj, d->field), want,
+                         zjson_str(q, "method", "TEXT_QUERY_METHOD_EQUALS")))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads a uint field sent as a string or a number. */
+static long long uint_field(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    long long n = 0;
+
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    if (json_is_string(v) && sscanf(json_string_value(v), "%lld", &n) == 1)
+        return n;
+    return 0;
+}
+
+int api_list_reply(struct zreq *z, const json_t *body, json_t *objects)
+{
+    json_t *queries = json_object_get(body, "queries");
+    json_t *page = json_object_get(body, "query");
+    long long offset = uint_field(page, "offset");
+    long long limit = uint_field(page, "limit");
+    json_t *result = json_array();
+    json_t *details;
+    char now[64];
+    char total[32];
+    long long matched = 0;
+    size_t i;
+    json_t *obj;
+
+    if (limit <= 0 || limit > API_MAX_LIMIT)
+        limit = API_MAX_LIMIT;
+    json_array_foreach(objects, i, obj) {
+        size_t j;
+        json_t *q;
+        int keep = 1;
+
+        json_array_foreach(queries, j, q) {
+            int m = query_match(obj, q);
+
+            if (m < 0) {
+                json_decref(result);
+                zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY",
+                           "invalid queries[%zu]: unknown query or missing value", j);
+                return -1;
+            }
+            keep = keep && m;
+        }
+        if (!keep)
+            continue;
+        if (matched >= offset && (long long)json_array_size(result) < limit)
+            json_array_append_new(result, api_object(obj));
+        matched++;
+    }
+    zjson_time(store_now(), now, sizeof(now));
+    details = json_pack("{s:s}", "viewTimestamp", now);
+    if (matched > 0) {
+        snprintf(total, sizeof(total), "%lld", matched);
+        json_object_set_new(details, "totalResult", json_string(total));
+    }
+    zreq_json(z, 200, json_pack("{s:o}", "details", details));
+    if (json_array_size(result) > 0)
+        json_object_set_new(z->reply, "result", result);
+    else
+        json_decref(result);
+    return 0;
+}
