@@ -18,6 +18,9 @@ $(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,otp_$(patsubst test_otp_%,%,$(basename $(notdir $(t)))),\
     $(t) $(OTP_DOMAIN_SRCS) $(OTP_TEST_SUPPORT) $(OTP_DIR)/app/otp_settings.c)))
 
+# The integration tests reuse reference/lib's RSA and JWKS test fixtures.
+$(BUILD)/obj/$(OTP_DIR)/tests/itest_%.o: ALL_CFLAGS += -Ireference/lib/tests
+
 # Integration tests (itest_*.c): real Redis and PostgreSQL of the running
 # stack, a fake WhatsApp service on an ephemeral loopback port.
 define otp_integration_test
