@@ -1,0 +1,78 @@
+/*
+ * The checkpoints and their scenarios. To add a scenario, declare its
+ * struct scenario here and list it in its checkpoint's table; the build
+ * compiles every C file under scenarios/<area>/.
+ */
+#include "runner/phases.h"
+
+extern const struct scenario infra_postgres_databases;
+extern const struct scenario infra_redis_expiry;
+extern const struct scenario infra_rabbitmq_confirm;
+extern const struct scenario infra_prometheus_targets;
+extern const struct scenario infra_alertmanager_connected;
+extern const struct scenario infra_loopback_only;
+extern const struct scenario infra_name_resolution;
+extern const struct scenario identity_discovery;
+extern const struct scenario identity_client_credentials;
+extern const struct scenario identity_weak_password;
+extern const struct scenario identity_lockout;
+extern const struct scenario identity_role_hierarchy;
+extern const struct scenario identity_provision_idempotent;
+extern const struct scenario identity_key_rotation;
+extern const struct scenario identity_login_pkce;
+
+static const struct scenario *const checkpoint_1[] = {
+    &infra_name_resolution,
+    &infra_postgres_databases,
+    &infra_redis_expiry,
+    &infra_rabbitmq_confirm,
+    &infra_prometheus_targets,
+    &infra_alertmanager_connected,
+    &infra_loopback_only,
+    NULL,
+};
+
+static const struct scenario *const checkpoint_2[] = {
+    &identity_discovery,
+    &identity_client_credentials,
+    &identity_login_pkce,
+    &identity_weak_password,
+    &identity_lockout,
+    &identity_role_hierarchy,
+    &identity_provision_idempotent,
+    &identity_key_rotation,
+    NULL,
+};
+
+static const struct phase phases[] = {
+    {
+        .number = 1,
+        .title = "Base infrastructure",
+        .description = "PostgreSQL, Redis, RabbitMQ, Prometheus and Alertmanager run, "
+                       "accept the platform's credentials, work end to end and listen on "
+                       "loopback only.",
+        .scenarios = checkpoint_1,
+    },
+    {
+        .number = 2,
+        .title = "Identity",
+        .description = "ZITADEL serves discovery and keys, issues verifiable tokens to every "
+                       "service, enforces the password and lockout policies, and is "
+                       "provisioned idempotently from zitadel/model.json.",
+        .scenarios = checkpoint_2,
+    },
+};
+
+const struct phase *phases_all(size_t *count)
+{
+    *count = sizeof(phases) / sizeof(*phases);
+    return phases;
+}
+
+const struct phase *phases_find(int number)
+{
+    for (size_t i = 0; i < sizeof(phases) / sizeof(*phases); i++)
+        if (phases[i].number == number)
+            return &phases[i];
+    return NULL;
+}
