@@ -21,7 +21,7 @@ die() {
 
 # Exports every KEY=VALUE of a file (comments and blank lines allowed).
 load_env_file() {
-    [ -r "$1" ] || die "cannot read $1"
+    [ -r "$1" ] || die "$1 is missing or not readable"
     set -a
     # shellcheck disable=SC1090
     . "$1"
