@@ -12,8 +12,9 @@
 
 #define OTP_DEFAULT_PURPOSES "phone_verification,payment_confirmation,delivery_confirmation"
 #define OTP_SETTING_NAME_SIZE 96
-/* The project roles that grant otp:issue in zitadel/model.json. */
-#define OTP_DEFAULT_CALLER_ROLES "svc-orchestrator,svc-otp,support,admin"
+/* The project roles the gateway lets through to the OTP routes
+ * (krakend/routes.json), plus the OTP service's own role. */
+#define OTP_DEFAULT_CALLER_ROLES "svc-orchestrator,svc-whatsapp,svc-otp,support,admin"
 
 static int copy_text(const char *value, char *out, size_t size, const char *key,
                      struct hito_error *err)
@@ -155,9 +156,10 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
 
 /*
  * Service tokens come from the stack's ZITADEL unless OTP_AUTH_ISSUER and
- * OTP_AUTH_JWKS_URL say otherwise. NOTE: /oauth/v2/keys is ZITADEL's JWKS
- * path in v2; the audience (the project id) is known only once ZITADEL is
- * provisioned, so it has no default.
+ * OTP_AUTH_JWKS_URL say otherwise: the issuer is spelled with "localhost"
+ * as ZITADEL writes it into "iss", and /oauth/v2/keys is its JWKS path. The
+ * audience (the project id) exists only once ZITADEL is provisioned, so it
+ * has no default.
  */
 static int load_auth(const struct config *cfg, struct otp_settings *out, struct hito_error *err)
 {
@@ -169,8 +171,7 @@ static int load_auth(const struct config *cfg, struct otp_settings *out, struct 
         rc = copy_text(issuer, out->auth_issuer, sizeof(out->auth_issuer), "OTP_AUTH_ISSUER",
                        err);
     else
-        snprintf(out->auth_issuer, sizeof(out->auth_issuer), "http://%s:%s",
-                 config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
+        snprintf(out->auth_issuer, sizeof(out->auth_issuer), "http://localhost:%s",
                  config_get_default(cfg, "ZITADEL_PORT", "8080"));
     if (rc == HITO_OK && jwks != NULL && jwks[0] != '\0')
         rc = copy_text(jwks, out->auth_jwks_url, sizeof(out->auth_jwks_url),
@@ -179,7 +180,9 @@ static int load_auth(const struct config *cfg, struct otp_settings *out, struct 
         snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url), "%.200s/oauth/v2/keys",
                  out->auth_issuer);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_AUDIENCE", ""), out->auth_audience,
+        rc = copy_text(config_get_default(cfg, "OTP_AUTH_AUDIENCE",
+                                          config_get_default(cfg, "ZITADEL_PROJECT_ID", "")),
+                       out->auth_audience,
                        sizeof(out->auth_audience), "OTP_AUTH_AUDIENCE", err);
     if (rc == HITO_OK)
         rc = copy_text(config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),

@@ -286,6 +286,9 @@ struct otp_http *otp_http_new(struct httpd *srv, const struct otp_http_deps *dep
     }
     http->deps = *deps;
     rc = httpd_route(srv, "POST", "/v1/otp", handle_issue, http);
+    /* The gateway's route name for the same operation (krakend/routes.json). */
+    if (rc == HITO_OK)
+        rc = httpd_route(srv, "POST", "/v1/otp/issue", handle_issue, http);
     if (rc == HITO_OK)
         rc = httpd_route(srv, "POST", "/v1/otp/verify", handle_verify, http);
     if (rc == HITO_OK)

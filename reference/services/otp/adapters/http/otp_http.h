@@ -1,6 +1,7 @@
 /*
  * otp_http.h - the OTP service's HTTP API (see openapi.yaml):
  *   POST /v1/otp            issue a code and send it on WhatsApp
+ *   POST /v1/otp/issue      the same, under the gateway's route name
  *   POST /v1/otp/verify     verify a code, returning a signed proof
  *   POST /v1/totp/enrol     create a staff TOTP secret
  *   POST /v1/totp/verify    verify a staff TOTP code
