@@ -472,11 +472,16 @@ static void grant_refresh_token(struct zreq *z)
         zreq_oauth_error(z, 400, "invalid_grant", "refresh token is invalid");
         return;
     }
-    /* Rotation: the used refresh token is gone; issue() hands out a new one. */
+    /*
+     * Rotation: the used refresh token is gone once issue() has handed out a
+     * new one; a failed issuance (an action threw) leaves it usable.
+     */
     json_incref(entry);
     json_object_del(tokens, hash);
     z->dirty = 1;
     issue(z, json_object_get(entry, "ctx"));
+    if (z->status != 200)
+        json_object_set(tokens, hash, entry);
     json_decref(entry);
 }
 
