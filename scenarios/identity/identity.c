@@ -35,11 +35,13 @@ static const char *keep(struct scenario_ctx *ctx, char *s)
 const char *identity_issuer(struct scenario_ctx *ctx)
 {
     const char *issuer = scenario_setting(ctx, "ZITADEL_ISSUER");
+    const char *domain = scenario_setting(ctx, "ZITADEL_EXTERNAL_DOMAIN");
     char buf[256];
 
     if (issuer != NULL && issuer[0] != '\0')
         return issuer;
-    snprintf(buf, sizeof(buf), "http://localhost:%ld",
+    snprintf(buf, sizeof(buf), "http://%s:%ld",
+             domain != NULL && domain[0] != '\0' ? domain : "localhost",
              scenario_require_int(ctx, "ZITADEL_PORT", 1, 65535));
     return keep(ctx, strdup(buf));
 }

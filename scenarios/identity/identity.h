@@ -13,7 +13,8 @@
 extern const char *const identity_services[IDENTITY_SERVICE_COUNT];
 
 /*
- * Returns the issuer: ZITADEL_ISSUER, else http://localhost:<ZITADEL_PORT>.
+ * Returns the issuer: ZITADEL_ISSUER, else
+ * http://<ZITADEL_EXTERNAL_DOMAIN or localhost>:<ZITADEL_PORT>.
  * ZITADEL derives the issuer from the Host header, so every request uses
  * this one name.
  */

@@ -103,41 +103,77 @@ const struct scenario identity_client_credentials = {
     .run = run_client_credentials,
 };
 
+/* POSTs to a control endpoint of the target; fails unless it answers 200. */
+static void post_control(struct scenario_ctx *ctx, const char *path)
+{
+    const char *headers[] = {"Content-Type: application/json", NULL};
+    char url[512];
+    struct httpc_request req = {.method = "POST", .url = url, .headers = headers, .body = "{}",
+                                .body_len = 2};
+
+    snprintf(url, sizeof(url), "%s%s", identity_issuer(ctx), path);
+    expect_http_status(ctx, http_request(ctx, &req), 200);
+}
+
+static size_t jwks_size(struct scenario_ctx *ctx)
+{
+    const struct httpc_response *res = http_get(ctx, identity_issuer(ctx), "/oauth/v2/keys");
+
+    expect_http_status(ctx, res, 200);
+    return json_array_size(expect_json_array(ctx, scenario_json(ctx, res), "keys", 1));
+}
+
 static void run_key_rotation(struct scenario_ctx *ctx)
 {
-    const char *path = scenario_setting(ctx, "ZITADEL_ROTATE_KEYS_PATH");
-    struct jwks *keys;
+    const char *rotate = scenario_setting(ctx, "ZITADEL_ROTATE_KEYS_PATH");
+    const char *retire = scenario_setting(ctx, "ZITADEL_RETIRE_KEYS_PATH");
+    struct jwt_verify_options opts = {.issuer = identity_issuer(ctx),
+                                      .audience = scenario_require(ctx, "ZITADEL_PROJECT_ID")};
+    enum jwt_verify_reason reason;
     struct jwt_claims claims;
     const char *old_token;
-    char url[512];
-    struct httpc_request req = {.method = "POST", .url = url, .body = "{}", .body_len = 2};
-    const char *headers[] = {"Content-Type: application/json", NULL};
+    size_t before;
+    int rc;
 
-    if (path == NULL || path[0] == '\0')
-        scenario_skip(ctx, "the target has no key-rotation control endpoint "
-                           "(ZITADEL_ROTATE_KEYS_PATH is unset); a real ZITADEL rotates on "
-                           "its own schedule");
-    keys = identity_jwks(ctx);
-    step_begin(ctx, "a token issued before the rotation");
+    /* The local stack runs the emulator, whose test-only endpoints these are. */
+    if (rotate == NULL && retire == NULL && scenario_target_is_local(ctx)) {
+        rotate = "/__emulator/keys/rotate";
+        retire = "/__emulator/keys/retire";
+    }
+    if (rotate == NULL || rotate[0] == '\0' || retire == NULL || retire[0] == '\0')
+        scenario_skip(ctx, "the target has no key-rotation control endpoints "
+                           "(ZITADEL_ROTATE_KEYS_PATH and ZITADEL_RETIRE_KEYS_PATH are unset): "
+                           "a real ZITADEL rotates on its own schedule");
+
+    step_begin(ctx, "a token issued before the rotation verifies");
     old_token = identity_client_token(ctx, identity_services[0]);
-    identity_verify(ctx, keys, old_token, &claims);
+    identity_verify(ctx, identity_jwks(ctx), old_token, &claims);
     jwt_claims_free(&claims);
+    before = jwks_size(ctx);
 
-    step_begin(ctx, "the signing key rotates");
-    snprintf(url, sizeof(url), "%s%s", identity_issuer(ctx), path);
-    req.headers = headers;
-    expect_http_status(ctx, http_request(ctx, &req), 200);
+    step_begin(ctx, "the rotation adds a key to the JWKS");
+    post_control(ctx, rotate);
+    expect_int_eq(ctx, "JWKS keys after the rotation", (long long)before + 1,
+                  (long long)jwks_size(ctx));
 
     step_begin(ctx, "old and new tokens both verify while both keys are listed");
-    identity_verify(ctx, keys, old_token, &claims);
+    identity_verify(ctx, identity_jwks(ctx), old_token, &claims);
     jwt_claims_free(&claims);
-    identity_verify(ctx, keys, identity_client_token(ctx, identity_services[0]), &claims);
+    identity_verify(ctx, identity_jwks(ctx), identity_client_token(ctx, identity_services[0]),
+                    &claims);
     jwt_claims_free(&claims);
+
+    step_begin(ctx, "once the old key leaves the JWKS, the old token is rejected");
+    post_control(ctx, retire);
+    expect_int_eq(ctx, "JWKS keys after retiring", 1, (long long)jwks_size(ctx));
+    rc = jwt_verify_token(identity_jwks(ctx), &opts, old_token, &claims, &reason, NULL);
+    expect_int_eq(ctx, "verification result", HITO_ERR_AUTH, rc);
+    expect_str_eq(ctx, "rejection reason", "unknown_kid", jwt_verify_reason_name(reason));
 }
 
 const struct scenario identity_key_rotation = {
     .name = "identity-key-rotation",
-    .title = "Key rotation keeps tokens signed with the old key valid",
+    .title = "Tokens stay valid after a key rotation until their key leaves the JWKS",
     .tags = "identity,oidc,keys",
     .run = run_key_rotation,
 };

@@ -119,8 +119,18 @@ int main(int argc, char **argv)
     prov.plan = plan;
     prov.log = stdout;
     rc = provision_run(&prov, &err);
-    if (rc == HITO_OK && !plan)
-        rc = outputs_save(out, out_path, &err);
+    /* Saved after a failure too: secrets ZITADEL showed once must not be lost. */
+    if (!plan) {
+        struct hito_error save_err = {0};
+        int save_rc = outputs_save(out, out_path, &save_err);
+
+        if (save_rc != HITO_OK && rc == HITO_OK) {
+            rc = save_rc;
+            err = save_err;
+        } else if (save_rc != HITO_OK) {
+            fprintf(stderr, "hito-zitadel-provision: %s\n", save_err.message);
+        }
+    }
     if (rc == HITO_OK)
         printf("%d change%s%s\n", prov.changes, prov.changes == 1 ? "" : "s",
                plan ? " planned" : "");
