@@ -12,12 +12,17 @@ CHECKPOINT := $(BUILD)/bin/hito-checkpoint
 
 $(eval $(call program,hito-checkpoint,$(CHECKPOINT_SRCS),$(CHECKPOINT_LIBS)))
 
-# Unit tests link the runner without main() and, for the phase table test,
-# the scenarios.
-$(foreach t,$(sort $(wildcard checkpoints/tests/test_*.c)),\
+# Unit tests link the recording, report, gate and target modules; only
+# test_phases links the phase table and with it every scenario.
+CHECKPOINT_CORE_SRCS := $(filter-out checkpoints/runner/runner.c,$(CHECKPOINT_RUNNER_SRCS))
+CHECKPOINT_TEST_LIBS := $(CHECKPOINT_LIBS) $(shell pkg-config --libs libxml-2.0)
+$(foreach t,$(filter-out checkpoints/tests/test_phases.c,\
+    $(sort $(wildcard checkpoints/tests/test_*.c))),\
   $(eval $(call unit_test,checkpoint_$(basename $(notdir $(t))),\
-    $(t) $(CHECKPOINT_RUNNER_SRCS) checkpoints/phases.c $(CHECKPOINT_SCENARIO_SRCS),\
-    $(CHECKPOINT_LIBS) $(shell pkg-config --libs libxml-2.0))))
+    $(t) $(CHECKPOINT_CORE_SRCS),$(CHECKPOINT_TEST_LIBS))))
+$(eval $(call unit_test,checkpoint_test_phases,checkpoints/tests/test_phases.c \
+  checkpoints/runner/runner.c checkpoints/phases.c $(CHECKPOINT_CORE_SRCS) \
+  $(CHECKPOINT_SCENARIO_SRCS),$(CHECKPOINT_TEST_LIBS)))
 $(BUILD)/obj/checkpoints/%.o $(BUILD)/obj/scenarios/%.o: ALL_CFLAGS += -Icheckpoints
 $(BUILD)/obj/checkpoints/tests/%.o: ALL_CFLAGS += $(shell pkg-config --cflags libxml-2.0)
 

@@ -281,6 +281,16 @@ static void own(struct scenario_ctx *ctx, void *ptr, void (*fn)(void *))
     ctx->owned_count++;
 }
 
+void *scenario_alloc(struct scenario_ctx *ctx, size_t size)
+{
+    void *ptr = calloc(1, size ? size : 1);
+
+    if (!ptr)
+        scenario_fail(ctx, "out of memory allocating %zu bytes", size);
+    own(ctx, ptr, free);
+    return ptr;
+}
+
 static char *own_string(struct scenario_ctx *ctx, char *s)
 {
     if (!s)
@@ -405,7 +415,41 @@ struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx, const char *w
     poll.started_ms = scenario_now_ms();
     scenario_note(ctx, "waiting up to %ld ms, every %ld ms: %s", timeout_ms,
                   poll.interval_ms, what);
+    poll.step = ctx->result->step_count ? ctx->result->step_count - 1 : 0;
     return poll;
+}
+
+static void event_free(struct event *ev)
+{
+    free(ev->text);
+    free(ev->expected);
+    free(ev->actual);
+    free(ev->location);
+    free(ev->sent);
+    free(ev->received);
+}
+
+/*
+ * Keeps the first attempt's events and drops those of the attempt that
+ * just ended, so a long wait does not fill the step with repeats; the
+ * latest attempt's events are recorded after a note counting the others.
+ */
+static void collapse_attempts(struct scenario_ctx *ctx, struct scenario_poll *poll)
+{
+    struct scenario_result *r = ctx->result;
+    struct step *step;
+
+    if (r->step_count == 0 || r->step_count - 1 != poll->step)
+        return;  /* a new step began inside the loop: keep everything */
+    step = &r->steps[poll->step];
+    if (poll->attempts == 1) {
+        poll->first_end = step->event_count;
+        return;
+    }
+    while (step->event_count > poll->first_end)
+        event_free(&step->events[--step->event_count]);
+    scenario_note(ctx, "%d attempts after the first are not shown; the latest one follows",
+                  poll->attempts - 1);
 }
 
 int scenario_poll_next(struct scenario_ctx *ctx, struct scenario_poll *poll)
@@ -425,6 +469,7 @@ int scenario_poll_next(struct scenario_ctx *ctx, struct scenario_poll *poll)
             scenario_fail(ctx, "%s: not reached after %.0f ms (%d attempts): %s", poll->what,
                           now - poll->started_ms, poll->attempts,
                           poll->reason[0] ? poll->reason : "no reason recorded");
+        collapse_attempts(ctx, poll);
     }
     poll->attempts++;
     return 1;

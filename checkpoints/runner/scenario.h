@@ -73,11 +73,19 @@ _Noreturn void scenario_skip(struct scenario_ctx *ctx, const char *fmt, ...)
 
 /*
  * Registers fn(arg) to run when the scenario ends, whether it passed or
- * stopped early; deferred calls run in reverse order. At most
+ * stopped early; deferred calls run in reverse order. They run after the
+ * scenario function has returned or stopped, so arg must not point into
+ * its stack frame: keep such state in scenario_alloc memory. At most
  * SCENARIO_MAX_DEFERRED; more fail the scenario after running fn(arg).
  */
 #define SCENARIO_MAX_DEFERRED 32
 void scenario_defer(struct scenario_ctx *ctx, void (*fn)(void *), void *arg);
+
+/*
+ * Returns size zeroed bytes that live until the scenario's deferred calls
+ * have run; out of memory fails the scenario.
+ */
+void *scenario_alloc(struct scenario_ctx *ctx, size_t size);
 
 /* --- Settings of the target --------------------------------------------- */
 
@@ -128,7 +136,8 @@ void scenario_check_deadline(struct scenario_ctx *ctx);
  * scenario_poll_next returns 1 at once on the first call and after sleeping
  * interval_ms on the later ones; when the deadline (or the scenario's
  * time-out) has passed it fails the scenario with what, the time waited,
- * the attempt count and the last reason.
+ * the attempt count and the last reason. The record keeps what the first
+ * and the latest attempt did, and counts the attempts in between.
  */
 #define SCENARIO_POLL_REASON_MAX 512
 struct scenario_poll {
@@ -138,6 +147,8 @@ struct scenario_poll {
     double started_ms;
     int attempts;
     char reason[SCENARIO_POLL_REASON_MAX];
+    size_t step;          /* the step the polling records into */
+    size_t first_end;     /* events of that step up to the first attempt's end */
 };
 
 struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx, const char *what,

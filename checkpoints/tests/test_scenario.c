@@ -158,6 +158,22 @@ static void scenario_poll_times_out(void **state)
     scenario_result_clear(&r);
 }
 
+static void scenario_poll_keeps_first_and_latest(void **state)
+{
+    struct scenario_result r;
+    struct step *step;
+
+    (void)state;
+    run_scenario(polling_forever, 0, &r);
+    step = &r.steps[0];
+    /* start note, "attempts not shown" note, failure check */
+    assert_int_equal(step->event_count, 3);
+    assert_non_null(strstr(step->events[0].text, "waiting up to 150 ms"));
+    assert_non_null(strstr(step->events[1].text, "attempts after the first are not shown"));
+    assert_int_equal(step->events[2].kind, EVENT_CHECK);
+    scenario_result_clear(&r);
+}
+
 static void scenario_timeout_stops_polling(void **state)
 {
     struct scenario_result r;
@@ -271,6 +287,7 @@ int main(void)
         cmocka_unit_test(scenario_fail_stops_and_cleans_up),
         cmocka_unit_test(scenario_skip_records_reason),
         cmocka_unit_test(scenario_poll_times_out),
+        cmocka_unit_test(scenario_poll_keeps_first_and_latest),
         cmocka_unit_test(scenario_timeout_stops_polling),
         cmocka_unit_test(scenario_settings_lookup),
         cmocka_unit_test(scenario_records_are_redacted),

@@ -66,7 +66,8 @@ static void prometheus_run(struct scenario_ctx *ctx)
         if (total == 0)
             scenario_poll_reason(&poll, "Prometheus at %s has no active target yet", base);
         else
-            scenario_note(ctx, "%zu of %zu targets not up yet", down, total);
+            scenario_note(ctx, "%zu of %zu targets not up yet, first: %s", down, total,
+                          poll.reason);
     }
     scenario_note(ctx, "%zu scrape targets are up", total);
 }

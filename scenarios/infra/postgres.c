@@ -91,10 +91,10 @@ static void run(struct scenario_ctx *ctx)
     const char *host = scenario_host(ctx, "PG");
     const char *list = scenario_require(ctx, "PG_DATABASES");
     char port[16], name[PG_NAME_MAX];
-    PGconn *conn = NULL;
+    PGconn **conn = scenario_alloc(ctx, sizeof(*conn));
     int checked = 0;
 
-    scenario_defer(ctx, finish_slot, &conn);
+    scenario_defer(ctx, finish_slot, conn);
     snprintf(port, sizeof(port), "%ld", scenario_require_int(ctx, "PG_PORT", 1, 65535));
     for (const char *p = list; *p;) {
         size_t len = strcspn(p, " ,");
@@ -105,7 +105,7 @@ static void run(struct scenario_ctx *ctx)
             memcpy(name, p, len);
             name[len] = '\0';
             step_begin(ctx, "Role %s logs in to database %s and runs a query", name, name);
-            check_database(ctx, &conn, host, port, name);
+            check_database(ctx, conn, host, port, name);
             checked++;
         }
         p += len;

@@ -191,14 +191,14 @@ static void consume_and_ack(struct scenario_ctx *ctx, struct amqp_probe *p, cons
 
 static void run(struct scenario_ctx *ctx)
 {
-    struct amqp_probe p = {0};
+    struct amqp_probe *p = scenario_alloc(ctx, sizeof(*p));
     char queue[256];
 
-    scenario_defer(ctx, close_probe, &p);
-    open_channel(ctx, &p);
-    declare_queue(ctx, &p, queue, sizeof(queue));
-    publish_confirmed(ctx, &p, queue);
-    consume_and_ack(ctx, &p, queue);
+    scenario_defer(ctx, close_probe, p);
+    open_channel(ctx, p);
+    declare_queue(ctx, p, queue, sizeof(queue));
+    publish_confirmed(ctx, p, queue);
+    consume_and_ack(ctx, p, queue);
 }
 
 const struct scenario infra_rabbitmq_confirm = {

@@ -123,7 +123,7 @@ static void connect_and_auth(struct scenario_ctx *ctx, struct redis_probe *p)
 
 static void run(struct scenario_ctx *ctx)
 {
-    struct redis_probe p = {0};
+    struct redis_probe *p = scenario_alloc(ctx, sizeof(*p));
     char key[96], ttl[16], shown[160], out[512];
     const char *set[] = {"SET", key, "probe", "PX", ttl};
     const char *get[] = {"GET", key};
@@ -132,19 +132,19 @@ static void run(struct scenario_ctx *ctx)
     long long integer = 0;
     int type;
 
-    scenario_defer(ctx, free_context, &p.redis);
-    connect_and_auth(ctx, &p);
+    scenario_defer(ctx, free_context, &p->redis);
+    connect_and_auth(ctx, p);
 
     step_begin(ctx, "SET a probe key with a time to live of %d ms", REDIS_PROBE_TTL_MS);
     snprintf(key, sizeof(key), "hito:checkpoint:probe:%ld:%ld", (long)getpid(),
              (long)(scenario_now_ms() * 1000) % 1000000000L);
     snprintf(ttl, sizeof(ttl), "%d", REDIS_PROBE_TTL_MS);
     snprintf(shown, sizeof(shown), "SET %s probe PX %s", key, ttl);
-    type = command(ctx, &p, shown, 5, set, NULL, out, sizeof(out));
-    expect_reply(ctx, &p, "SET ... PX", type, out, REDIS_REPLY_STATUS, "OK");
+    type = command(ctx, p, shown, 5, set, NULL, out, sizeof(out));
+    expect_reply(ctx, p, "SET ... PX", type, out, REDIS_REPLY_STATUS, "OK");
     snprintf(shown, sizeof(shown), "PTTL %s", key);
-    type = command(ctx, &p, shown, 2, pttl, &integer, out, sizeof(out));
-    expect_reply(ctx, &p, "PTTL", type, out, REDIS_REPLY_INTEGER, NULL);
+    type = command(ctx, p, shown, 2, pttl, &integer, out, sizeof(out));
+    expect_reply(ctx, p, "PTTL", type, out, REDIS_REPLY_INTEGER, NULL);
     expect_true(ctx, integer > 0 && integer <= REDIS_PROBE_TTL_MS,
                 "PTTL of the probe key is in (0, %d] ms: %lld", REDIS_PROBE_TTL_MS, integer);
 
@@ -152,9 +152,9 @@ static void run(struct scenario_ctx *ctx)
     snprintf(shown, sizeof(shown), "GET %s", key);
     poll = scenario_poll_start(ctx, "Redis expires the probe key", REDIS_EXPIRY_DEADLINE_MS, 100);
     while (scenario_poll_next(ctx, &poll)) {
-        type = command(ctx, &p, shown, 2, get, NULL, out, sizeof(out));
+        type = command(ctx, p, shown, 2, get, NULL, out, sizeof(out));
         if (type < 0 || type == REDIS_REPLY_ERROR)
-            scenario_fail(ctx, "Redis at %s: GET failed: %s", p.address, out);
+            scenario_fail(ctx, "Redis at %s: GET failed: %s", p->address, out);
         if (type == REDIS_REPLY_NIL)
             break;
         scenario_poll_reason(&poll, "GET still returns %s", out);
