@@ -156,7 +156,7 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
 
 /*
  * Service tokens come from the stack's ZITADEL unless OTP_AUTH_ISSUER and
- * OTP_AUTH_JWKS_URL say otherwise: the issuer is spelled with "localhost"
+ * OTP_AUTH_JWKS_URL are set. The issuer is spelled with "localhost"
  * as ZITADEL writes it into "iss", and /oauth/v2/keys is its JWKS path. The
  * audience (the project id) exists only once ZITADEL is provisioned, so it
  * has no default.

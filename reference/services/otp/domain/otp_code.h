@@ -18,7 +18,7 @@
 
 /*
  * Writes a code of digits decimal digits (leading zeros kept) into code,
- * uniform over all 10^digits values: a 64-bit draw from random is rejected
+ * uniform over all 10^digits values. A 64-bit draw from random is rejected
  * when it falls in the last, incomplete block of 10^digits values, so no
  * value is favoured by the modulo. Returns HITO_ERR_INVALID for digits out
  * of [OTP_CODE_DIGITS_MIN, OTP_CODE_DIGITS_MAX], HITO_ERR_IO when random

@@ -1,6 +1,6 @@
 /*
- * otp_hotp.h - HOTP (RFC 4226) and TOTP (RFC 6238) codes, base32
- * (RFC 4648) and otpauth:// provisioning URIs for authenticator apps.
+ * otp_hotp.h - HOTP (RFC 4226) and TOTP (RFC 6238) codes, and base32
+ * (RFC 4648) for the secrets authenticator apps take.
  */
 #ifndef OTP_HOTP_H
 #define OTP_HOTP_H

@@ -11,7 +11,7 @@
 
 #define OTP_PURPOSE_NAME_SIZE 32
 #define OTP_PURPOSES_MAX 8
-/* NIST SP 800-63B 5.1.3.2: an out-of-band secret is valid for 10 minutes at most. */
+/* NIST SP 800-63B: an out-of-band authentication fails after 10 minutes. */
 #define OTP_TTL_CEILING_SECONDS 600
 #define OTP_MAX_ATTEMPTS_CEILING 10
 #define OTP_DEFAULT_DIGITS 6

@@ -16,7 +16,7 @@
 
 #define OTP_PROOF_ISSUER "hito-otp"
 #define OTP_PROOF_FIELD_SIZE 128
-/* Shortest proof key accepted: the HS256 block of SHA-256 output, 32 bytes. */
+/* Shortest proof key accepted, in bytes: the SHA-256 output size. */
 #define OTP_PROOF_KEY_MIN 32
 
 struct otp_proof {

@@ -77,8 +77,8 @@ static void audit(struct otp_service *svc, const struct otp_request *request, co
         .detail = detail,
     };
 
-    /* The audit adapter logs its own failures; a lost audit row does not
-     * change the answer to the customer. */
+    /* The audit adapter logs its own failures, and a lost audit row does
+     * not change the reply to the caller. */
     svc->deps.audit.ops->record(svc->deps.audit.self, &ev, NULL);
 }
 
@@ -181,7 +181,7 @@ out:
     return rc;
 }
 
-/* Counts one attempt and compares; returns 0 with *matched set, or the store's error. */
+/* Counts one attempt, compares the digests and fills result; returns 0 or a store error. */
 static int attempt(struct otp_service *svc, const struct otp_request *request,
                    const struct otp_purpose *purpose, const char *candidate,
                    struct otp_verify_result *result, struct hito_error *err)
@@ -249,7 +249,7 @@ int otp_service_verify(struct otp_service *svc, const struct otp_request *reques
                               purpose->digits, purpose->name);
 
     /* The digest is computed before the store is read, so a missing code
-     * costs the same work as a wrong one. */
+     * costs nearly the same work as a wrong one. */
     rc = otp_code_digest(svc->deps.hmac_key, svc->deps.hmac_key_len, request->subject,
                          request->purpose, request->code, candidate, err);
     if (rc == HITO_OK)

@@ -1,12 +1,15 @@
 /*
  * otp_service.h - issuing and verifying one-time codes sent to a phone.
  *
- * Rules: one pending code per (subject, purpose), a new one replaces it;
- * sends are limited per phone number and per calling client; a code is
- * stored only as a keyed digest; each verification counts one attempt
- * atomically and the code is invalidated on first success or after the
- * purpose's max_attempts wrong codes; "no code pending", "expired",
- * "invalidated" and "wrong code" give the same result, OTP_VERIFY_REJECTED.
+ * Rules:
+ * - one pending code per (subject, purpose), and a new one replaces it;
+ * - sends are limited per phone number and per calling client;
+ * - a code is stored only as a keyed digest;
+ * - each verification counts one attempt atomically, and the code is
+ *   invalidated on first success or after the purpose's max_attempts
+ *   wrong codes;
+ * - "no code pending", "expired", "invalidated" and "wrong code" give the
+ *   same result, OTP_VERIFY_REJECTED.
  */
 #ifndef OTP_SERVICE_H
 #define OTP_SERVICE_H

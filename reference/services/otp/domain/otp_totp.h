@@ -42,7 +42,7 @@ int otp_totp_account_valid(const char *account);
 /*
  * Creates and stores a new secret for account, replacing any earlier one,
  * and fills out. Returns HITO_ERR_INVALID for a malformed account, or the
- * store's error. out holds the secret: send it to the staff member only.
+ * store's error. out contains the secret: send it to the staff member only.
  */
 int otp_totp_enrol(const struct otp_totp_deps *deps, const char *account, const char *request_id,
                    struct otp_totp_enrolment *out, struct hito_error *err);

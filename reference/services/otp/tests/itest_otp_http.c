@@ -356,38 +356,35 @@ static void http_delivery_failure_answers_502(void **state)
     free(verify);
 }
 
-static void http_rejects_missing_token(void **state)
+/* POSTs a fresh issue request with token and returns the status. */
+static long issue_status(const char *token)
 {
     struct httpc_response res = { 0 };
     char phone[32], *body;
     json_t *reply;
     long status;
 
-    (void)state;
     otp_itest_phone(phone, sizeof(phone));
     body = issue_body(phone);
-    reply = post("/v1/otp", NULL, body, &status, &res);
-    assert_int_equal(status, 401);
+    reply = post("/v1/otp", token, body, &status, &res);
     httpc_response_free(&res);
     json_decref(reply);
     free(body);
+    return status;
+}
+
+static void http_rejects_missing_token(void **state)
+{
+    (void)state;
+    assert_int_equal(issue_status(NULL), 401);
 }
 
 static void http_rejects_token_without_role(void **state)
 {
-    struct httpc_response res = { 0 };
-    char phone[32], *body, *token = sign_token("\"roles\":[\"customer\"]");
-    json_t *reply;
-    long status;
+    char *token = sign_token("\"roles\":[\"customer\"]");
 
     (void)state;
-    otp_itest_phone(phone, sizeof(phone));
-    body = issue_body(phone);
-    reply = post("/v1/otp", token, body, &status, &res);
-    assert_int_equal(status, 401);
-    httpc_response_free(&res);
-    json_decref(reply);
-    free(body);
+    assert_int_equal(issue_status(token), 401);
     free(token);
 }
 

@@ -48,6 +48,23 @@ static int null_record(void *self, const struct otp_audit_event *event, struct h
 
 static const struct otp_audit_ops null_audit_ops = { null_record };
 
+/* Returns ports on the fixture's Redis connection and fake notifier. */
+static struct otp_service_deps service_deps(struct fixture *f)
+{
+    return (struct otp_service_deps){
+        .store = otp_redis_store(f->redis),
+        .limiter = otp_redis_rate_limiter(f->redis),
+        .notifier = { &fake_notifier_ops, &f->notifier },
+        .audit = { &null_audit_ops, NULL },
+        .random = otp_system_random,
+        .clock = otp_system_clock,
+        .hmac_key = hmac_key,
+        .hmac_key_len = sizeof(hmac_key) - 1,
+        .proof_key = proof_key,
+        .proof_key_len = sizeof(proof_key) - 1,
+    };
+}
+
 static int setup(void **state)
 {
     struct config *cfg = otp_itest_config();
@@ -73,18 +90,7 @@ static int setup(void **state)
         fail_msg("Redis: %s", err.message);
     config_free(cfg);
 
-    deps = (struct otp_service_deps){
-        .store = otp_redis_store(f->redis),
-        .limiter = otp_redis_rate_limiter(f->redis),
-        .notifier = { &fake_notifier_ops, &f->notifier },
-        .audit = { &null_audit_ops, NULL },
-        .random = otp_system_random,
-        .clock = otp_system_clock,
-        .hmac_key = hmac_key,
-        .hmac_key_len = sizeof(hmac_key) - 1,
-        .proof_key = proof_key,
-        .proof_key_len = sizeof(proof_key) - 1,
-    };
+    deps = service_deps(f);
     f->svc = otp_service_new(&policy, &deps, &err);
     assert_non_null(f->svc);
     otp_itest_phone(f->phone, sizeof(f->phone));
@@ -339,7 +345,7 @@ static void redis_refusal_consumes_no_limit(void **state)
     snprintf(phone_key, sizeof(phone_key), "phone:%s", f->phone);
     snprintf(client_key, sizeof(client_key), "client:%s", f->phone);
     assert_int_equal(limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL), HITO_OK);
-    /* The phone cooldown refuses; the client's count must stay at 1. */
+    /* The phone cooldown rejects these, so the client's count must stay at 1. */
     for (int i = 0; i < 3; i++)
         assert_int_equal(limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL),
                          HITO_ERR_LIMIT);
@@ -352,18 +358,7 @@ static void redis_service_answers_rate_limited(void **state)
     struct fixture *f = *state;
     struct otp_request request = { .subject = f->phone, .purpose = PURPOSE, .client_id = "it" };
     struct otp_policy policy = *otp_service_policy(f->svc);
-    struct otp_service_deps deps = {
-        .store = otp_redis_store(f->redis),
-        .limiter = otp_redis_rate_limiter(f->redis),
-        .notifier = { &fake_notifier_ops, &f->notifier },
-        .audit = { &null_audit_ops, NULL },
-        .random = otp_system_random,
-        .clock = otp_system_clock,
-        .hmac_key = hmac_key,
-        .hmac_key_len = sizeof(hmac_key) - 1,
-        .proof_key = proof_key,
-        .proof_key_len = sizeof(proof_key) - 1,
-    };
+    struct otp_service_deps deps = service_deps(f);
     struct otp_service *svc;
     struct otp_issue_result result;
 

@@ -20,7 +20,7 @@
 #define METRIC_LOCKED "otp_codes_locked_total"
 #define METRIC_TOTP "otp_totp_verifications_total"
 
-/* One message for every rejected code, whatever the cause, so the answer
+/* One message for every rejected code, whatever the cause, so the reply
  * does not reveal whether a code is pending for the number. */
 #define REJECTED_MESSAGE "the code is wrong, expired or was never issued"
 
@@ -84,7 +84,30 @@ static const char *member(json_t *body, const char *name)
     return json_string_value(json_object_get(body, name));
 }
 
-/* Answers an error the domain returned: 400 for bad input, else 503. */
+/*
+ * Authenticates the caller and parses the JSON body. Returns the body (the
+ * caller releases it), or NULL once an error reply has been sent.
+ */
+static json_t *authenticated_body(struct otp_http *http, struct httpd_req *req,
+                                  char *client_id)
+{
+    if (authenticate(http, req, client_id) != 0)
+        return NULL;
+    return httpd_body_json(req);
+}
+
+/* Fills request from body; its strings live as long as body and client_id. */
+static void read_request(struct httpd_req *req, json_t *body, const char *client_id,
+                         struct otp_request *request)
+{
+    request->subject = member(body, "phone_number");
+    request->purpose = member(body, "purpose");
+    request->code = member(body, "code");
+    request->client_id = client_id;
+    request->request_id = httpd_request_id(req);
+}
+
+/* Replies to a domain error: 400 for bad input, else 503. */
 static void reply_failure(struct httpd_req *req, int rc, const struct hito_error *err)
 {
     if (rc == HITO_ERR_INVALID) {
@@ -137,19 +160,14 @@ static void handle_issue(struct httpd_req *req, void *user)
     char client_id[OTP_HTTP_CLIENT_ID_SIZE];
     struct hito_error err = { 0 };
     struct otp_issue_result result;
-    struct otp_request request = { 0 };
+    struct otp_request request;
     json_t *body;
     int rc;
 
-    if (authenticate(http, req, client_id) != 0)
-        return;
-    body = httpd_body_json(req);
+    body = authenticated_body(http, req, client_id);
     if (body == NULL)
         return;
-    request.subject = member(body, "phone_number");
-    request.purpose = member(body, "purpose");
-    request.client_id = client_id;
-    request.request_id = httpd_request_id(req);
+    read_request(req, body, client_id, &request);
 
     rc = otp_service_issue(http->deps.service, &request, &result, &err);
     if (rc == HITO_OK)
@@ -183,20 +201,14 @@ static void handle_verify(struct httpd_req *req, void *user)
     char client_id[OTP_HTTP_CLIENT_ID_SIZE];
     struct hito_error err = { 0 };
     struct otp_verify_result result;
-    struct otp_request request = { 0 };
+    struct otp_request request;
     json_t *body;
     int rc;
 
-    if (authenticate(http, req, client_id) != 0)
-        return;
-    body = httpd_body_json(req);
+    body = authenticated_body(http, req, client_id);
     if (body == NULL)
         return;
-    request.subject = member(body, "phone_number");
-    request.purpose = member(body, "purpose");
-    request.code = member(body, "code");
-    request.client_id = client_id;
-    request.request_id = httpd_request_id(req);
+    read_request(req, body, client_id, &request);
 
     rc = otp_service_verify(http->deps.service, &request, &result, &err);
     if (rc == HITO_OK)
@@ -217,9 +229,7 @@ static void handle_totp_enrol(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    if (authenticate(http, req, client_id) != 0)
-        return;
-    body = httpd_body_json(req);
+    body = authenticated_body(http, req, client_id);
     if (body == NULL)
         return;
     account = member(body, "account");
@@ -249,9 +259,7 @@ static void handle_totp_verify(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    if (authenticate(http, req, client_id) != 0)
-        return;
-    body = httpd_body_json(req);
+    body = authenticated_body(http, req, client_id);
     if (body == NULL)
         return;
     rc = otp_totp_verify(http->deps.totp, member(body, "account"), member(body, "code"),

@@ -31,7 +31,7 @@ void otp_redis_free(struct otp_redis *redis);
 struct otp_store otp_redis_store(struct otp_redis *redis);
 struct otp_rate_limiter otp_redis_rate_limiter(struct otp_redis *redis);
 
-/* Sends PING; 0 when Redis answers (for readiness checks). */
+/* Sends PING for readiness checks; returns 0 when Redis replies. */
 int otp_redis_ping(struct otp_redis *redis, struct hito_error *err);
 
 #endif
