@@ -138,7 +138,7 @@ static const char *parse_value(char *text, char **out)
     return NULL;
 }
 
-/* Parses one line; blank and comment lines leave *key NULL. */
+/* Parses one line. Blank and comment lines leave *key NULL. */
 static const char *parse_line(char *line, char **key, char **value)
 {
     char *p = line;

@@ -24,7 +24,7 @@
 #define HTTPD_PARAM_MAX 1024
 #define HTTPD_LOGGED_QUERY_MAX 1024
 #define HTTPD_ERROR_MESSAGE_MAX 1024
-/* Idle time a kept-alive connection holds its worker thread (civetweb's default is 500). */
+/* Idle time a kept-alive connection keeps its worker thread (civetweb's default is 500). */
 #define HTTPD_KEEP_ALIVE_MS "5000"
 /* Time allowed to receive a request's head and body. */
 #define HTTPD_REQUEST_TIMEOUT_MS "30000"
@@ -108,7 +108,7 @@ static int request_id_valid(const char *id)
     return 1;
 }
 
-/* Writes a random (version 4) UUID into out, which holds 37 bytes or more. */
+/* Writes a random (version 4) UUID into out, a buffer of 37 bytes or more. */
 static void generate_request_id(char *out, size_t size)
 {
     static atomic_ulong fallback_counter;
@@ -130,7 +130,7 @@ static void generate_request_id(char *out, size_t size)
 
 /* ---- routes ---- */
 
-/* Splits path into its '/'-separated segments, in place; -1 when too many. */
+/* Splits path into its '/'-separated segments in place. Returns -1 past HTTPD_MAX_SEGMENTS. */
 static int split_path(char *path, char **segments, size_t *count)
 {
     char *save = NULL;
@@ -287,7 +287,8 @@ static const struct route *find_route(struct httpd *srv, struct httpd_req *req, 
                 return NULL;
             return r;
         }
-        if (strstr(allow, r->method) == NULL && strlen(allow) + strlen(r->method) + 3 < allow_size) {
+        if (strstr(allow, r->method) == NULL
+            && strlen(allow) + strlen(r->method) + 3 < allow_size) {
             if (allow[0] != '\0')
                 strcat(allow, ", ");
             strcat(allow, r->method);
@@ -337,8 +338,9 @@ void httpd_reply(struct httpd_req *req, int status, const char *content_type,
         mg_response_header_add(req->conn, req->headers[i].name, req->headers[i].value, -1);
     if (req->close_connection) {
         /*
-         * Debian's civetweb 1.15 adds mg_disable_keep_alive: without it
-         * civetweb would read and discard the unread body after the reply.
+         * Without mg_disable_keep_alive, civetweb would read and discard the
+         * unread body after the reply. NOTE: the function is a Debian patch
+         * (civetweb 1.15+dfsg-4); upstream 1.15 does not export it.
          */
         mg_disable_keep_alive(req->conn);
         mg_response_header_add(req->conn, "Connection", "close", -1);
@@ -429,7 +431,7 @@ static int read_body(struct httpd_req *req)
         int n;
 
         if (req->body_len == capacity) {
-            /* One more byte tells a body at the limit from one over it. */
+            /* Reading one more byte distinguishes a body at the limit from one over it. */
             n = mg_read(req->conn, &probe, 1);
             if (n <= 0)
                 break;
@@ -504,7 +506,7 @@ json_t *httpd_body_json(struct httpd_req *req)
 
 /* ---- access log and metrics ---- */
 
-/* Methods kept as metric labels; anything else is counted as "OTHER". */
+/* Methods kept as metric labels. Any other method is counted as "OTHER". */
 static const char *method_label(const char *method)
 {
     static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",

@@ -77,7 +77,7 @@ out:
     return rc;
 }
 
-/* Finds or creates the series; NULL when out of memory or over the bound. */
+/* Finds or creates the series. Returns NULL when out of memory or over the bound. */
 static struct series *find_series(struct family *fam, const char *labels)
 {
     struct series *s;
@@ -185,7 +185,7 @@ static void write_help(FILE *out, const struct family *fam)
     fputc('\n', out);
 }
 
-/* Writes name{labels} or name{labels,le="bound"}; braces only when needed. */
+/* Writes name{labels} or name{labels,le="bound"}, with braces only when needed. */
 static void write_name(FILE *out, const char *name, const char *suffix, const char *labels,
                        const char *le)
 {

@@ -47,7 +47,7 @@ int mq_reply_error(amqp_rpc_reply_t reply, const char *what, struct hito_error *
 /* Fills err from a connection.close or channel.close method. */
 int mq_method_error(const amqp_method_t *method, const char *what, struct hito_error *err);
 
-/* Closes (graceful: with the close handshake) and forgets the connection. */
+/* Closes the connection (graceful: with the close handshake) and sets mq->conn to NULL. */
 void mq_drop_connection(struct mq *mq, int graceful);
 
 /*

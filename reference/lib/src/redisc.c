@@ -56,7 +56,8 @@ static int reconnect(struct redisc *client, struct hito_error *err)
 
     if (client->ctx != NULL)
         redisFree(client->ctx);
-    client->ctx = redisConnectWithTimeout(client->host, client->port, to_timeval(client->connect_timeout_ms));
+    client->ctx = redisConnectWithTimeout(client->host, client->port,
+                                          to_timeval(client->connect_timeout_ms));
     if (client->ctx == NULL || client->ctx->err) {
         hito_error_set(err, HITO_ERR_UNAVAILABLE, "redis %s:%d: %s", client->host, client->port,
                        client->ctx ? client->ctx->errstr : "out of memory");
@@ -161,7 +162,7 @@ static int run(struct redisc *client, const struct command *cmd, redisReply **ou
         if (client->ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             code = hito_error_set(err, HITO_ERR_TIMEOUT, "redis %s:%d: no reply within %ld ms",
                                      client->host, client->port, client->command_timeout_ms);
-            /* A late reply would answer the next command: start afresh next time. */
+            /* A late reply would be read as the reply to the next command, so reconnect first. */
             redisFree(client->ctx);
             client->ctx = NULL;
             goto out;

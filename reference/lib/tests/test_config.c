@@ -46,70 +46,74 @@ static void assert_settings_match(const struct config *cfg, const char *expected
     fclose(f);
 }
 
-static void load_valid_fixtures(void **state)
+/* Checks one valid/ fixture: it loads, with the values of its .expected file. */
+static void check_valid(const char *path, const char *stem)
 {
-    DIR *dir = opendir(FIXTURES "/valid");
+    char expected[PATH_MAX_LEN];
+    struct hito_error err = {0, ""};
+    struct config *cfg = config_new();
+
+    snprintf(expected, sizeof(expected), "%s.expected", stem);
+    assert_int_equal(config_load_file(cfg, path, &err), HITO_OK);
+    assert_settings_match(cfg, expected);
+    config_free(cfg);
+}
+
+/* Checks one invalid/ fixture: it fails with the message of its .error file. */
+static void check_invalid(const char *path, const char *stem)
+{
+    char error_path[PATH_MAX_LEN];
+    char expected[LINE_MAX_LEN] = "";
+    struct hito_error err = {0, ""};
+    struct config *cfg = config_new();
+    FILE *f;
+
+    snprintf(error_path, sizeof(error_path), "%s.error", stem);
+    f = fopen(error_path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(expected, sizeof(expected), f));
+    fclose(f);
+    expected[strcspn(expected, "\n")] = '\0';
+    assert_int_equal(config_load_file(cfg, path, &err), HITO_ERR_INVALID);
+    assert_int_equal(err.code, HITO_ERR_INVALID);
+    assert_true(has_suffix(err.message, expected));
+    config_free(cfg);
+}
+
+/* Runs check on every .env file of folder; returns how many there were. */
+static int for_each_fixture(const char *folder, void (*check)(const char *, const char *))
+{
+    DIR *dir = opendir(folder);
     struct dirent *entry;
     int files = 0;
 
-    (void)state;
     assert_non_null(dir);
     while ((entry = readdir(dir)) != NULL) {
         char path[PATH_MAX_LEN];
-        char expected[PATH_MAX_LEN];
-        struct hito_error err = {0, ""};
-        struct config *cfg;
+        char stem[PATH_MAX_LEN];
 
         if (!has_suffix(entry->d_name, ".env"))
             continue;
-        snprintf(path, sizeof(path), FIXTURES "/valid/%s", entry->d_name);
-        snprintf(expected, sizeof(expected), "%.*s.expected", (int)(strlen(path) - 4), path);
-        cfg = config_new();
+        snprintf(path, sizeof(path), "%s/%s", folder, entry->d_name);
+        snprintf(stem, sizeof(stem), "%.*s", (int)(strlen(path) - 4), path);
         print_message("fixture %s\n", path);
-        assert_int_equal(config_load_file(cfg, path, &err), HITO_OK);
-        assert_settings_match(cfg, expected);
-        config_free(cfg);
+        check(path, stem);
         files++;
     }
     closedir(dir);
-    assert_true(files >= 3);
+    return files;
+}
+
+static void load_valid_fixtures(void **state)
+{
+    (void)state;
+    assert_true(for_each_fixture(FIXTURES "/valid", check_valid) >= 3);
 }
 
 static void load_invalid_fixtures(void **state)
 {
-    DIR *dir = opendir(FIXTURES "/invalid");
-    struct dirent *entry;
-    int files = 0;
-
     (void)state;
-    assert_non_null(dir);
-    while ((entry = readdir(dir)) != NULL) {
-        char path[PATH_MAX_LEN];
-        char error_path[PATH_MAX_LEN];
-        char expected[LINE_MAX_LEN] = "";
-        struct hito_error err = {0, ""};
-        struct config *cfg;
-        FILE *f;
-
-        if (!has_suffix(entry->d_name, ".env"))
-            continue;
-        snprintf(path, sizeof(path), FIXTURES "/invalid/%s", entry->d_name);
-        snprintf(error_path, sizeof(error_path), "%.*s.error", (int)(strlen(path) - 4), path);
-        f = fopen(error_path, "r");
-        assert_non_null(f);
-        assert_non_null(fgets(expected, sizeof(expected), f));
-        fclose(f);
-        expected[strcspn(expected, "\n")] = '\0';
-        cfg = config_new();
-        print_message("fixture %s\n", path);
-        assert_int_equal(config_load_file(cfg, path, &err), HITO_ERR_INVALID);
-        assert_int_equal(err.code, HITO_ERR_INVALID);
-        assert_true(has_suffix(err.message, expected));
-        config_free(cfg);
-        files++;
-    }
-    closedir(dir);
-    assert_true(files >= 5);
+    assert_true(for_each_fixture(FIXTURES "/invalid", check_invalid) >= 5);
 }
 
 static void load_missing_file_not_found(void **state)

@@ -92,132 +92,129 @@ static int server_down(void **state)
     return 0;
 }
 
+/* One request to the test server and its outcome. */
+struct exchange {
+    char url[URL_MAX];
+    struct httpc_request req;
+    struct httpc_response res;
+    struct hito_error err;
+};
+
+/* Prepares a GET of path on the test server. */
+static void prepare(struct exchange *x, const char *path)
+{
+    memset(x, 0, sizeof(*x));
+    test_server_url(x->url, sizeof(x->url), port, path);
+    x->req.url = x->url;
+}
+
+static int send_request(struct exchange *x)
+{
+    return httpc_do(&x->req, &x->res, &x->err);
+}
+
 static void get_returns_status_body_headers(void **state)
 {
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    test_server_url(url, sizeof(url), port, "/echo");
-    req.url = url;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
-    assert_int_equal(res.status, 200);
-    assert_string_equal(res.body, "GET|-|-|");
-    assert_int_equal(res.body_len, 8);
-    assert_string_equal(httpc_response_header(&res, "x-reply"), "two words");
-    assert_string_equal(httpc_response_header(&res, "CONTENT-TYPE"), "text/plain");
-    assert_null(httpc_response_header(&res, "X-Absent"));
-    assert_true(res.elapsed_ms > 0);
-    httpc_response_free(&res);
+    prepare(&x, "/echo");
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_int_equal(x.res.status, 200);
+    assert_string_equal(x.res.body, "GET|-|-|");
+    assert_int_equal(x.res.body_len, 8);
+    assert_string_equal(httpc_response_header(&x.res, "x-reply"), "two words");
+    assert_string_equal(httpc_response_header(&x.res, "CONTENT-TYPE"), "text/plain");
+    assert_null(httpc_response_header(&x.res, "X-Absent"));
+    assert_true(x.res.elapsed_ms > 0);
+    httpc_response_free(&x.res);
 }
 
 static void post_sends_body_headers_and_basic_auth(void **state)
 {
     static const char *const headers[] = {"X-Custom: yes", NULL};
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    test_server_url(url, sizeof(url), port, "/echo");
-    req.method = "PATCH";
-    req.url = url;
-    req.headers = headers;
-    req.body = "abc\0def";
-    req.body_len = 7;
-    req.basic_user = "user";
-    req.basic_password = "pass";
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
-    assert_int_equal(res.status, 200);
+    prepare(&x, "/echo");
+    x.req.method = "PATCH";
+    x.req.headers = headers;
+    x.req.body = "abc\0def";
+    x.req.body_len = 7;
+    x.req.basic_user = "user";
+    x.req.basic_password = "pass";
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_int_equal(x.res.status, 200);
     /* base64("user:pass") */
-    assert_int_equal(res.body_len, strlen("PATCH|Basic dXNlcjpwYXNz|yes|abc") + 4);
-    assert_memory_equal(res.body, "PATCH|Basic dXNlcjpwYXNz|yes|abc\0def", res.body_len);
-    httpc_response_free(&res);
+    assert_int_equal(x.res.body_len, strlen("PATCH|Basic dXNlcjpwYXNz|yes|abc") + 4);
+    assert_memory_equal(x.res.body, "PATCH|Basic dXNlcjpwYXNz|yes|abc\0def", x.res.body_len);
+    httpc_response_free(&x.res);
 }
 
 static void redirect_followed_only_on_request(void **state)
 {
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    test_server_url(url, sizeof(url), port, "/redirect");
-    req.url = url;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
-    assert_int_equal(res.status, 302);
-    assert_string_equal(httpc_response_header(&res, "Location"), "/echo");
-    httpc_response_free(&res);
-    req.follow_redirects = 1;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
-    assert_int_equal(res.status, 200);
-    assert_null(httpc_response_header(&res, "Location"));
-    httpc_response_free(&res);
+    prepare(&x, "/redirect");
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_int_equal(x.res.status, 302);
+    assert_string_equal(httpc_response_header(&x.res, "Location"), "/echo");
+    httpc_response_free(&x.res);
+    x.req.follow_redirects = 1;
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_int_equal(x.res.status, 200);
+    assert_null(httpc_response_header(&x.res, "Location"));
+    httpc_response_free(&x.res);
 }
 
 static void timeout_names_url(void **state)
 {
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    test_server_url(url, sizeof(url), port, "/slow");
-    req.url = url;
-    req.timeout_ms = 100;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_TIMEOUT);
-    assert_int_equal(err.code, HITO_ERR_TIMEOUT);
-    assert_non_null(strstr(err.message, url));
-    assert_non_null(strstr(err.message, "imed out"));
-    httpc_response_free(&res);
+    prepare(&x, "/slow");
+    x.req.timeout_ms = 100;
+    assert_int_equal(send_request(&x), HITO_ERR_TIMEOUT);
+    assert_int_equal(x.err.code, HITO_ERR_TIMEOUT);
+    assert_non_null(strstr(x.err.message, x.url));
+    assert_non_null(strstr(x.err.message, "imed out"));
+    httpc_response_free(&x.res);
 }
 
 static void refused_connection_names_url(void **state)
 {
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
+    prepare(&x, "/");
     /* Port 1 on loopback: nothing listens there in the test environment. */
-    snprintf(url, sizeof(url), "http://127.0.0.1:1/");
-    req.url = url;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_IO);
-    assert_non_null(strstr(err.message, url));
-    httpc_response_free(&res);
+    snprintf(x.url, sizeof(x.url), "http://127.0.0.1:1/");
+    assert_int_equal(send_request(&x), HITO_ERR_IO);
+    assert_non_null(strstr(x.err.message, x.url));
+    httpc_response_free(&x.res);
 }
 
 static void oversize_body_rejected(void **state)
 {
-    char url[URL_MAX];
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    test_server_url(url, sizeof(url), port, "/huge");
-    req.url = url;
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_LIMIT);
-    assert_non_null(strstr(err.message, "larger than"));
-    httpc_response_free(&res);
+    prepare(&x, "/huge");
+    assert_int_equal(send_request(&x), HITO_ERR_LIMIT);
+    assert_non_null(strstr(x.err.message, "larger than"));
+    httpc_response_free(&x.res);
 }
 
 static void invalid_scheme_rejected(void **state)
 {
-    struct httpc_request req = {0};
-    struct httpc_response res;
-    struct hito_error err = {0, ""};
+    struct exchange x;
 
     (void)state;
-    req.url = "file:///etc/passwd";
-    assert_int_equal(httpc_do(&req, &res, &err), HITO_ERR_INVALID);
-    httpc_response_free(&res);
+    prepare(&x, "/");
+    x.req.url = "file:///etc/passwd";
+    assert_int_equal(send_request(&x), HITO_ERR_INVALID);
+    httpc_response_free(&x.res);
 }
 
 static void escape_percent_encodes(void **state)

@@ -275,8 +275,8 @@ static void body_over_limit_gets_413(void **state)
 }
 
 /*
- * The head announces 100 MB and no body follows: a server that read the body
- * before answering would hold the connection until the client times out.
+ * The head announces 100 MB and no body follows, so a server that read the
+ * body before replying would keep the connection open until the client times out.
  */
 static void declared_length_rejected_before_body(void **state)
 {
@@ -435,7 +435,8 @@ static void metrics_count_by_route_pattern(void **state)
                                      "route=\"/v1/users/{id}/grants/{grant}\",method=\"GET\","
                                      "status=\"200\"} 3\n"));
     assert_non_null(strstr(res.body, "http_request_duration_seconds_count{service=\"test\","
-                                     "route=\"/v1/users/{id}/grants/{grant}\",method=\"GET\"} 3\n"));
+                                     "route=\"/v1/users/{id}/grants/{grant}\","
+                                     "method=\"GET\"} 3\n"));
     assert_non_null(strstr(res.body, "route=\"unmatched\",method=\"GET\",status=\"404\"}"));
     assert_null(strstr(res.body, "/v1/users/u1"));
     assert_non_null(strstr(res.body, "# TYPE http_request_duration_seconds histogram\n"));

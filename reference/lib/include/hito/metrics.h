@@ -36,7 +36,7 @@ char *metrics_render(void);
 /*
  * Copies value into out (size bytes) escaped for a label value: backslash,
  * double quote and newline get a backslash. Returns 0, or -1 when it does
- * not fit (out then holds a truncated but valid escape).
+ * not fit (out then contains a truncated but valid escape).
  */
 int metrics_escape_label(const char *value, char *out, size_t size);
 

@@ -7,9 +7,9 @@
  * background work: heartbeats are sent and checked only inside library
  * calls. So mq_consume wakes up every MQ_CONSUME_WAKE_MS even when idle,
  * and an idle publisher finds out that the broker went away on its next
- * mq_publish, which then reconnects. mq_publish calls are serialised by a
- * mutex; mq_consume takes the connection over until it returns, so a
- * program that consumes and publishes opens one struct mq for each.
+ * mq_publish, which then reconnects. A mutex serialises mq_publish calls.
+ * mq_consume uses the connection alone until it returns, so a program that
+ * consumes and publishes opens one struct mq for each.
  *
  * Delivery is at least once: a message whose confirm was lost with the
  * connection is published again after reconnecting, so consumers should
@@ -146,7 +146,8 @@ int mq_queue_depth(struct mq *mq, const char *queue, uint32_t *count, struct hit
 
 /*
  * Deletes queue with its messages, and the <queue>.dead queue and
- * <queue>.dlx exchange when they exist, and forgets its declaration.
+ * <queue>.dlx exchange when they exist. The queue is no longer re-declared
+ * after a reconnection.
  */
 int mq_delete_queue(struct mq *mq, const char *queue, struct hito_error *err);
 

@@ -2,10 +2,11 @@
  * redisc.h - a Redis client on hiredis 0.14 (blocking, no TLS, RESP2).
  *
  * One connection guarded by a mutex: calls from several threads are safe
- * and run one at a time. A command that fails because the connection broke
- * (reset, closed by the server, CLIENT KILL) reconnects, authenticates again
- * and is sent once more, so a non-idempotent command such as INCR may run
- * twice if the server executed it before the connection broke.
+ * and run one at a time. When a command fails because the connection broke
+ * (reset, closed by the server, CLIENT KILL), the client reconnects,
+ * authenticates again and sends the command once more. A non-idempotent
+ * command such as INCR may therefore run twice if the server executed it
+ * before the connection broke.
  */
 #ifndef HITO_REDISC_H
 #define HITO_REDISC_H
@@ -41,8 +42,8 @@ void redisc_free(struct redisc *client);
  * On success stores the reply in *out when out is not NULL (the caller frees
  * it with freeReplyObject), else frees it. An error reply from the server
  * returns HITO_ERR_PROTOCOL (HITO_ERR_AUTH for NOAUTH and WRONGPASS) with
- * its text in err; a time-out returns HITO_ERR_TIMEOUT and is not retried;
- * a broken connection that the retry cannot repair returns
+ * its text in err. A time-out returns HITO_ERR_TIMEOUT and is not retried.
+ * A broken connection that the retry cannot repair returns
  * HITO_ERR_UNAVAILABLE.
  */
 int redisc_command(struct redisc *client, redisReply **out, struct hito_error *err,

@@ -26,7 +26,7 @@ static struct mq_options options;
 static struct config *settings;
 static char prefix[64];
 
-/* What a test handler saw, and how it answers each delivery. */
+/* Deliveries a test handler received, and the verdict it returns for the first. */
 struct seen {
     atomic_int stop;
     int count;

@@ -37,7 +37,7 @@ static inline const char *it_setting(const struct config *cfg, const char *key)
     return value;
 }
 
-/* Returns the integer value of key within [min, max]; exits when invalid. */
+/* Returns the integer value of key within [min, max]. Exits when it is invalid. */
 static inline int it_setting_int(const struct config *cfg, const char *key, long min, long max)
 {
     struct hito_error err = {0, ""};
