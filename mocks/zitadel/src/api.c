@@ -168,6 +168,30 @@ static long long uint_field(const json_t *obj, const char *key)
     return 0;
 }
 
+/* Sets a 400 and returns nonzero when queries is not an array of known queries. */
+static int queries_invalid(struct zreq *z, const json_t *queries)
+{
+    json_t *empty = json_object();
+    size_t i;
+    json_t *q;
+    int bad = queries != NULL && !json_is_null(queries) &&
+              (!json_is_array(queries) || json_array_size(queries) > ZSRV_MAX_ITEMS);
+
+    if (bad)
+        zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY", "invalid queries: expected an array");
+    json_array_foreach(queries, i, q) {
+        if (bad)
+            break;
+        if (!json_is_object(q) || query_match(empty, q) < 0) {
+            zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY",
+                       "invalid queries[%zu]: unknown query or missing value", i);
+            bad = 1;
+        }
+    }
+    json_decref(empty);
+    return bad;
+}
+
 int api_list_reply(struct zreq *z, const json_t *body, json_t *objects)
 {
     json_t *queries = json_object_get(body, "queries");
@@ -184,21 +208,17 @@ int api_list_reply(struct zreq *z, const json_t *body, json_t *objects)
 
     if (limit <= 0 || limit > API_MAX_LIMIT)
         limit = API_MAX_LIMIT;
+    if (queries_invalid(z, queries)) {
+        json_decref(result);
+        return -1;
+    }
     json_array_foreach(objects, i, obj) {
         size_t j;
         json_t *q;
         int keep = 1;
 
         json_array_foreach(queries, j, q) {
-            int m = query_match(obj, q);
-
-            if (m < 0) {
-                json_decref(result);
-                zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY",
-                           "invalid queries[%zu]: unknown query or missing value", j);
-                return -1;
-            }
-            keep = keep && m;
+            keep = keep && query_match(obj, q) == 1;
         }
         if (!keep)
             continue;

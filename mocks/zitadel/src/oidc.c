@@ -635,6 +635,25 @@ static json_t *access_context(struct zreq *z, const char *token)
     return tctx;
 }
 
+/* Joins a scope array with spaces, as RFC 7662 2.2 sends it. */
+static json_t *scope_string(const json_t *scopes)
+{
+    char buf[CLAIMS_MAX_SCOPE + 1] = "";
+    size_t len = 0;
+    size_t i;
+    json_t *s;
+
+    json_array_foreach(scopes, i, s) {
+        int n = snprintf(buf + len, sizeof(buf) - len, "%s%s", i > 0 ? " " : "",
+                         json_string_value(s));
+
+        if (n < 0 || (size_t)n >= sizeof(buf) - len)
+            break;
+        len += (size_t)n;
+    }
+    return json_string(buf);
+}
+
 static void introspect(struct zreq *z)
 {
     char id[CLIENT_ID_MAX];
@@ -669,7 +688,7 @@ static void introspect(struct zreq *z)
     json_object_set_new(out, "active", json_true());
     json_object_set_new(out, "client_id", json_string(zjson_str(tctx, "clientId", "")));
     json_object_set_new(out, "token_type", json_string("Bearer"));
-    json_object_set(out, "scope", json_object_get(tctx, "scope"));
+    json_object_set_new(out, "scope", scope_string(json_object_get(tctx, "scope")));
     json_decref(tctx);
     zreq_json(z, 200, out);
 }
