@@ -433,6 +433,17 @@ static void find_prices(struct scan *s)
     }
 }
 
+static const struct unit_word *unit_at(const struct scan *s, size_t i);
+static int number_at(const struct scan *s, size_t i, double *value);
+
+/* Returns nonzero when token i is a number followed by a unit ("medio kilo"). */
+static int starts_quantity(const struct scan *s, size_t i)
+{
+    double value;
+
+    return number_at(s, i, &value) && unit_at(s, i + 1) != NULL;
+}
+
 /* Returns how many tokens from i match product p, or 0. */
 static size_t match_product(const struct scan *s, size_t i, const struct catalogue_product *p)
 {
@@ -457,7 +468,7 @@ static void find_products(struct scan *s)
         size_t best_len = 0;
         struct entity *e;
 
-        if (s->used[i] || tok(s, i)->kind == TOKEN_SYMBOL)
+        if (s->used[i] || tok(s, i)->kind == TOKEN_SYMBOL || starts_quantity(s, i))
             continue;
         /* NOTE: a linear scan of the catalogue per word; enough for a few
          * thousand products, an index by first stem would scale further. */

@@ -1,6 +1,6 @@
 /*
  * model.h - the intent classifier: multinomial logistic regression with L2
- * regularisation over hashed features (features.h), trained by SGD in a
+ * regularisation over hashed features (intent_features.h), trained by SGD in a
  * seeded, deterministic order, with a softmax temperature fitted on
  * out-of-fold predictions so its confidence reads as a probability.
  *
@@ -22,7 +22,7 @@
 
 #include "analysis.h"
 #include "dataset.h"
-#include "features.h"
+#include "intent_features.h"
 #include "hito/err.h"
 #include "intent.h"
 

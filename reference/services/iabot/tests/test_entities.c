@@ -73,6 +73,7 @@ static const struct valid_case valid[] = {
     {"zapatillas de running talla 40", ENTITY_PRODUCT, "sku-zapatillas-running", NULL},
     {"unas zapatillas", ENTITY_PRODUCT, "sku-zapatillas", NULL},
     {"leches deslactosadas", ENTITY_PRODUCT, "sku-leche-deslactosada", NULL},
+    {"quiero medias", ENTITY_PRODUCT, "sku-medias", NULL},
 };
 
 static const struct invalid_case invalid[] = {
@@ -91,6 +92,7 @@ static const struct invalid_case invalid[] = {
     {"la talla 40", ENTITY_QUANTITY},
     {"camioneta", ENTITY_PRODUCT},            /* not a catalogue term */
     {"pantalón", ENTITY_PRODUCT},
+    {"medio kilo", ENTITY_PRODUCT},           /* "medio" shares the stem of "medias" */
 };
 
 static int setup(void **state)
@@ -103,6 +105,7 @@ static int setup(void **state)
         {"sku-zapatillas", "Zapatillas"},
         {"sku-zapatillas-running", "Zapatillas de running"},
         {"sku-leche-deslactosada", "Leche deslactosada"},
+        {"sku-medias", "Medias"},
     };
     size_t i;
 

@@ -1,4 +1,4 @@
-#include "features.h"
+#include "intent_features.h"
 
 #include <stdlib.h>
 #include <string.h>

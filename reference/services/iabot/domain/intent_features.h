@@ -1,5 +1,5 @@
 /*
- * features.h - the sparse feature vector the intent model reads.
+ * intent_features.h - the sparse feature vector the intent model reads.
  *
  * Features, each hashed (FNV-1a, 32 bits) into 2^dim_bits buckets:
  * - "w:" the stem of each word ("<num>" for each number, "<sym>" for '$',

@@ -1,0 +1,260 @@
+#include "iabot_http.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "hito/log.h"
+
+static int status_of(int code)
+{
+    switch (code) {
+    case HITO_ERR_INVALID:
+        return 400;
+    case HITO_ERR_AUTH:
+        return 401;
+    case HITO_ERR_NOT_FOUND:
+        return 404;
+    case HITO_ERR_CONFLICT:
+        return 409;
+    case HITO_ERR_LIMIT:
+        return 413;
+    case HITO_ERR_UNAVAILABLE:
+        return 503;
+    case HITO_ERR_TIMEOUT:
+        return 504;
+    default:
+        return 500;
+    }
+}
+
+static const char *code_of(int status)
+{
+    switch (status) {
+    case 400:
+        return "invalid_request";
+    case 401:
+        return "unauthenticated";
+    case 403:
+        return "forbidden";
+    case 404:
+        return "not_found";
+    case 409:
+        return "conflict";
+    case 503:
+        return "unavailable";
+    case 504:
+        return "timeout";
+    default:
+        return "internal";
+    }
+}
+
+static void reply_failure(struct httpd_req *req, const struct hito_error *err)
+{
+    int status = status_of(err->code);
+
+    if (status >= 500)
+        LOG_ERROR("request failed", "path", httpd_path(req), "error", err->message);
+    httpd_reply_error(req, status, code_of(status), "%s", err->message);
+}
+
+/* Returns nonzero when the caller may go on; otherwise a reply was sent. */
+static int authorised(struct httpd_req *req, const struct iabot_http_options *opts,
+                      const char *role)
+{
+    struct hito_error err = {0};
+    int rc;
+
+    if (opts->authorise == NULL)
+        return 1;
+    rc = opts->authorise(opts->authorise_user, httpd_header(req, "Authorization"), role,
+                            &err);
+    if (rc == HITO_OK)
+        return 1;
+    if (rc == HITO_ERR_INVALID)
+        httpd_reply_error(req, 403, "forbidden", "%s", err.message);
+    else if (rc == HITO_ERR_UNAVAILABLE)
+        httpd_reply_error(req, 503, "unavailable", "%s", err.message);
+    else
+        httpd_reply_error(req, 401, "unauthenticated", "%s", err.message);
+    return 0;
+}
+
+/* Reads a required string member; sends 400 and returns NULL when missing. */
+static const char *required_string(struct httpd_req *req, json_t *body, const char *name)
+{
+    const char *value = json_string_value(json_object_get(body, name));
+
+    if (value == NULL)
+        httpd_reply_error(req, 400, "invalid_request", "%s must be a string", name);
+    return value;
+}
+
+static void handle_analyse(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct iabot_analyse_request ar = {0};
+    struct hito_error err = {0};
+    json_t *body, *out = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT) || (body = httpd_body_json(req)) == NULL)
+        return;
+    if ((ar.conversation_id = required_string(req, body, "conversation_id")) == NULL ||
+        (ar.customer_id = required_string(req, body, "customer_id")) == NULL ||
+        (ar.text = required_string(req, body, "text")) == NULL)
+        goto out;
+    ar.model_version = json_string_value(json_object_get(body, "model_version"));
+    if (iabot_service_analyse(opts->service, &ar, &out, &err) != HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 200, out);
+out:
+    json_decref(body);
+}
+
+static int valid_uuid(const char *text)
+{
+    uuid_t id;
+
+    return text != NULL && strlen(text) == IABOT_ID_SIZE - 1 && uuid_parse(text, id) == 0;
+}
+
+static void handle_feedback(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    const char *message_id, *intent, *source;
+    json_t *body, *out = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT) || (body = httpd_body_json(req)) == NULL)
+        return;
+    if ((message_id = required_string(req, body, "message_id")) == NULL ||
+        (intent = required_string(req, body, "intent")) == NULL ||
+        (source = required_string(req, body, "source")) == NULL)
+        goto out;
+    if (!valid_uuid(message_id)) {
+        httpd_reply_error(req, 400, "invalid_request", "message_id must be a UUID");
+        goto out;
+    }
+    if (iabot_service_feedback(opts->service, message_id, intent, source, &out, &err) !=
+        HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 201, out);
+out:
+    json_decref(body);
+}
+
+static void handle_start_training(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    json_t *out = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+        return;
+    if (iabot_service_start_training(opts->service, &out, &err) != HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 202, out);
+}
+
+static void handle_get_training(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    const char *id = httpd_param(req, "id");
+    json_t *out = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+        return;
+    if (!valid_uuid(id)) {
+        httpd_reply_error(req, 404, "not_found", "training run ids are UUIDs");
+        return;
+    }
+    if (iabot_service_training_run(opts->service, id, &out, &err) != HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 200, out);
+}
+
+static void handle_promote(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    const char *version = httpd_param(req, "version");
+    json_t *out = NULL;
+    int rc;
+
+    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+        return;
+    if (version == NULL || strlen(version) >= MODEL_VERSION_SIZE) {
+        httpd_reply_error(req, 404, "not_found", "model versions look like m-0123456789ab");
+        return;
+    }
+    rc = iabot_service_promote(opts->service, version, &out, &err);
+    if (rc == HITO_OK) {
+        httpd_reply_json(req, 200, out);
+    } else if (rc == HITO_ERR_CONFLICT && out != NULL) {
+        json_object_set_new(out, "error", json_pack("{s:s, s:s, s:s}", "code", "conflict",
+                                                     "message", err.message, "request_id",
+                                                     httpd_request_id(req)));
+        httpd_reply_json(req, 409, out);
+    } else {
+        json_decref(out);
+        reply_failure(req, &err);
+    }
+}
+
+static void handle_rollback(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    json_t *out = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+        return;
+    if (iabot_service_rollback(opts->service, &out, &err) != HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 200, out);
+}
+
+static void handle_current_model(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    char version[MODEL_VERSION_SIZE];
+
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT))
+        return;
+    iabot_service_model_version(opts->service, version);
+    httpd_reply_json(req, 200, json_pack("{s:s}", "model_version", version));
+}
+
+int iabot_http_routes(struct httpd *srv, const struct iabot_http_options *opts,
+                      struct hito_error *err)
+{
+    static const struct {
+        const char *method;
+        const char *pattern;
+        httpd_handler handler;
+    } routes[] = {
+        {"POST", "/v1/analyse", handle_analyse},
+        {"POST", "/v1/feedback", handle_feedback},
+        {"POST", "/v1/training/runs", handle_start_training},
+        {"GET", "/v1/training/runs/{id}", handle_get_training},
+        {"POST", "/v1/models/rollback", handle_rollback},
+        {"POST", "/v1/models/{version}/promote", handle_promote},
+        {"GET", "/v1/models/current", handle_current_model},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        if (httpd_route(srv, routes[i].method, routes[i].pattern, routes[i].handler, (void *)opts) !=
+            HITO_OK)
+            return hito_error_set(err, HITO_ERR_NOMEM, "cannot add route %s",
+                                  routes[i].pattern);
+    }
+    return HITO_OK;
+}

@@ -1,0 +1,35 @@
+/*
+ * iabot_http.h - the IA bot's HTTP API (openapi.yaml) on hito/httpd.h.
+ *
+ * Callers need a role: IABOT_ROLE_CLIENT for analysing messages and sending
+ * feedback, IABOT_ROLE_ADMIN for training runs, promotion and rollback.
+ */
+#ifndef IABOT_HTTP_H
+#define IABOT_HTTP_H
+
+#include "hito/httpd.h"
+#include "iabot_service.h"
+
+#define IABOT_ROLE_CLIENT "iabot.client"
+#define IABOT_ROLE_ADMIN "iabot.admin"
+
+/*
+ * Checks the Authorization header (NULL when absent) for role. Returns
+ * HITO_OK, HITO_ERR_AUTH (sent as 401: no token or a rejected one),
+ * HITO_ERR_INVALID (403: a valid token without the role) or
+ * HITO_ERR_UNAVAILABLE (503: the signing keys cannot be fetched).
+ */
+typedef int (*iabot_http_authorise_fn)(void *user, const char *authorization, const char *role,
+                                       struct hito_error *err);
+
+struct iabot_http_options {
+    struct iabot_service *service;
+    iabot_http_authorise_fn authorise; /* NULL: no authentication (tests only) */
+    void *authorise_user;
+};
+
+/* Adds the routes to srv. opts and the service must outlive srv. */
+int iabot_http_routes(struct httpd *srv, const struct iabot_http_options *opts,
+                      struct hito_error *err);
+
+#endif
