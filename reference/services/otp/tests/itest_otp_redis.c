@@ -375,6 +375,17 @@ static void redis_service_answers_rate_limited(void **state)
     otp_service_free(svc);
 }
 
+static void redis_unreachable_is_unavailable(void **state)
+{
+    struct hito_error err = { 0 };
+
+    (void)state;
+    /* Port 1 (tcpmux) has no listener on a test machine, so the connection
+     * is refused at once. */
+    assert_null(otp_redis_new("127.0.0.1", 1, "", &err));
+    assert_int_equal(err.code, HITO_ERR_UNAVAILABLE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -389,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(redis_cap_limits_per_window, setup, teardown),
         cmocka_unit_test_setup_teardown(redis_refusal_consumes_no_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(redis_service_answers_rate_limited, setup, teardown),
+        cmocka_unit_test(redis_unreachable_is_unavailable),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,17 +1,12 @@
 #include "otp_redis.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <hiredis/hiredis.h>
-
-#include "hito/log.h"
+#include "hito/redisc.h"
 
 #define OTP_REDIS_KEY_SIZE 192
-#define OTP_REDIS_HOST_SIZE 256
-#define OTP_REDIS_PASSWORD_SIZE 256
 #define OTP_REDIS_MAX_LIMITS 4
 #define OTP_REDIS_NUMBER_SIZE 24
 
@@ -71,66 +66,22 @@ static const char acquire_script[] =
     "return 0\n";
 
 struct otp_redis {
-    pthread_mutex_t lock;
-    redisContext *ctx;
-    char host[OTP_REDIS_HOST_SIZE];
-    int port;
-    char password[OTP_REDIS_PASSWORD_SIZE];
+    struct redisc *client;
 };
-
-static int connect_locked(struct otp_redis *redis, struct hito_error *err)
-{
-    struct timeval timeout = { OTP_REDIS_TIMEOUT_MS / 1000, (OTP_REDIS_TIMEOUT_MS % 1000) * 1000 };
-    redisReply *reply;
-
-    if (redis->ctx != NULL)
-        redisFree(redis->ctx);
-    redis->ctx = redisConnectWithTimeout(redis->host, redis->port, timeout);
-    if (redis->ctx == NULL || redis->ctx->err) {
-        hito_error_set(err, HITO_ERR_UNAVAILABLE, "connecting to Redis at %s:%d failed: %s",
-                       redis->host, redis->port, redis->ctx ? redis->ctx->errstr : "no memory");
-        goto fail;
-    }
-    redisSetTimeout(redis->ctx, timeout);
-    if (redis->password[0] == '\0')
-        return HITO_OK;
-
-    reply = redisCommand(redis->ctx, "AUTH %s", redis->password);
-    if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
-        hito_error_set(err, HITO_ERR_AUTH, "Redis at %s:%d rejected the password", redis->host,
-                       redis->port);
-        if (reply != NULL)
-            freeReplyObject(reply);
-        goto fail;
-    }
-    freeReplyObject(reply);
-    return HITO_OK;
-
-fail:
-    if (redis->ctx != NULL)
-        redisFree(redis->ctx);
-    redis->ctx = NULL;
-    return err ? err->code : HITO_ERR_UNAVAILABLE;
-}
 
 struct otp_redis *otp_redis_new(const char *host, int port, const char *password,
                                 struct hito_error *err)
 {
+    struct redisc_options opts = { .host = host, .port = port, .password = password };
     struct otp_redis *redis = calloc(1, sizeof(*redis));
-    struct hito_error local = { 0 };
 
     if (redis == NULL) {
         hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    pthread_mutex_init(&redis->lock, NULL);
-    snprintf(redis->host, sizeof(redis->host), "%s", host);
-    redis->port = port;
-    snprintf(redis->password, sizeof(redis->password), "%s", password ? password : "");
-    if (connect_locked(redis, &local) != HITO_OK) {
-        if (err != NULL)
-            *err = local;
-        otp_redis_free(redis);
+    redis->client = redisc_new(&opts, err);
+    if (redis->client == NULL) {
+        free(redis);
         return NULL;
     }
     return redis;
@@ -140,45 +91,24 @@ void otp_redis_free(struct otp_redis *redis)
 {
     if (redis == NULL)
         return;
-    if (redis->ctx != NULL)
-        redisFree(redis->ctx);
-    pthread_mutex_destroy(&redis->lock);
-    memset(redis->password, 0, sizeof(redis->password));
+    redisc_free(redis->client);
     free(redis);
 }
 
 /*
- * Runs one command given as argv under the lock, reconnecting once when the
- * connection is broken. Returns the reply (caller frees) or NULL with err.
+ * Runs one command given as argv. Returns the reply (the caller frees it)
+ * or NULL with *rc and err set. NOTE: redisc sends a command again after
+ * reconnecting, so a script may run twice when the connection broke after
+ * Redis ran it: an attempt or a send is then counted twice, and a right
+ * code may be reported as already used.
  */
-static redisReply *run(struct otp_redis *redis, int argc, const char **argv,
+static redisReply *run(struct otp_redis *redis, int argc, const char **argv, int *rc,
                        struct hito_error *err)
 {
     redisReply *reply = NULL;
 
-    pthread_mutex_lock(&redis->lock);
-    for (int attempt = 0; attempt < 2 && reply == NULL; attempt++) {
-        if (redis->ctx == NULL || redis->ctx->err) {
-            if (connect_locked(redis, err) != HITO_OK)
-                continue;
-        }
-        reply = redisCommandArgv(redis->ctx, argc, argv, NULL);
-        if (reply == NULL)
-            LOG_WARN("Redis command failed, reconnecting", "error", redis->ctx->errstr);
-    }
-    pthread_mutex_unlock(&redis->lock);
-
-    if (reply == NULL) {
-        hito_error_set(err, HITO_ERR_UNAVAILABLE, "Redis at %s:%d is unavailable", redis->host,
-                       redis->port);
-        return NULL;
-    }
-    if (reply->type == REDIS_REPLY_ERROR) {
-        hito_error_set(err, HITO_ERR_PROTOCOL, "Redis returned an error: %s", reply->str);
-        freeReplyObject(reply);
-        return NULL;
-    }
-    return reply;
+    *rc = redisc_command_argv(redis->client, argc, argv, NULL, &reply, err);
+    return *rc == HITO_OK ? reply : NULL;
 }
 
 static void code_key(char *out, const char *subject, const char *purpose)
@@ -192,12 +122,13 @@ static int store_put(void *self, const char *subject, const char *purpose, const
     char key[OTP_REDIS_KEY_SIZE], ttl[OTP_REDIS_NUMBER_SIZE];
     const char *argv[] = { "EVAL", put_script, "1", key, digest, ttl };
     redisReply *reply;
+    int rc;
 
     code_key(key, subject, purpose);
     snprintf(ttl, sizeof(ttl), "%ld", ttl_ms);
-    reply = run(self, 6, argv, err);
+    reply = run(self, 6, argv, &rc, err);
     if (reply == NULL)
-        return err ? err->code : HITO_ERR_UNAVAILABLE;
+        return rc;
     freeReplyObject(reply);
     return HITO_OK;
 }
@@ -209,14 +140,15 @@ static int store_begin_attempt(void *self, const char *subject, const char *purp
     char key[OTP_REDIS_KEY_SIZE], max[OTP_REDIS_NUMBER_SIZE];
     const char *argv[] = { "EVAL", begin_attempt_script, "1", key, max };
     redisReply *reply;
-    int rc = HITO_ERR_NOT_FOUND;
+    int rc;
 
     code_key(key, subject, purpose);
     snprintf(max, sizeof(max), "%d", max_attempts);
-    reply = run(self, 5, argv, err);
+    reply = run(self, 5, argv, &rc, err);
     if (reply == NULL)
-        return err ? err->code : HITO_ERR_UNAVAILABLE;
+        return rc;
 
+    rc = HITO_ERR_NOT_FOUND;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
         rc = hito_error_set(err, HITO_ERR_PROTOCOL, "unexpected reply to the attempt script");
     } else {
@@ -241,9 +173,9 @@ static int store_take(void *self, const char *subject, const char *purpose, cons
     int rc;
 
     code_key(key, subject, purpose);
-    reply = run(self, 5, argv, err);
+    reply = run(self, 5, argv, &rc, err);
     if (reply == NULL)
-        return err ? err->code : HITO_ERR_UNAVAILABLE;
+        return rc;
     rc = reply->type == REDIS_REPLY_INTEGER && reply->integer == 1 ? HITO_OK
                                                                    : HITO_ERR_NOT_FOUND;
     freeReplyObject(reply);
@@ -266,7 +198,7 @@ static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size
     const char *argv[3 + 5 * OTP_REDIS_MAX_LIMITS];
     int argc = 0;
     redisReply *reply;
-    int rc = HITO_OK;
+    int rc;
 
     if (count == 0 || count > OTP_REDIS_MAX_LIMITS)
         return hito_error_set(err, HITO_ERR_INVALID, "1 to %d limits per call",
@@ -289,9 +221,9 @@ static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size
             argv[argc++] = numbers[3 * i + j];
     }
 
-    reply = run(self, argc, argv, err);
+    reply = run(self, argc, argv, &rc, err);
     if (reply == NULL)
-        return err ? err->code : HITO_ERR_UNAVAILABLE;
+        return rc;
     if (reply->type != REDIS_REPLY_INTEGER)
         rc = hito_error_set(err, HITO_ERR_PROTOCOL, "unexpected reply to the limit script");
     else if (reply->integer > 0) {
@@ -312,10 +244,12 @@ struct otp_rate_limiter otp_redis_rate_limiter(struct otp_redis *redis)
 int otp_redis_ping(struct otp_redis *redis, struct hito_error *err)
 {
     const char *argv[] = { "PING" };
-    redisReply *reply = run(redis, 1, argv, err);
+    redisReply *reply;
+    int rc;
 
+    reply = run(redis, 1, argv, &rc, err);
     if (reply == NULL)
-        return err ? err->code : HITO_ERR_UNAVAILABLE;
+        return rc;
     freeReplyObject(reply);
     return HITO_OK;
 }

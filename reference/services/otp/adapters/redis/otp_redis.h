@@ -1,9 +1,9 @@
 /*
- * otp_redis.h - the code store and the rate limiter on Redis (hiredis).
+ * otp_redis.h - the code store and the rate limiter on Redis, through
+ * hito/redisc.h (one connection shared by all threads).
  *
  * Every read-modify-write is one Lua script, so it is atomic across all
- * service instances. One connection is shared behind a mutex; a broken
- * connection is reopened once per call.
+ * service instances.
  *
  * Keys: otp:code:<purpose>:<subject> is a hash with d (digest) and
  * a (attempts) and the code's TTL; otp:rl:cd:<limit key> marks a cooldown;
@@ -15,13 +15,12 @@
 #include "hito/err.h"
 #include "otp_ports.h"
 
-#define OTP_REDIS_TIMEOUT_MS 2000
-
 struct otp_redis;
 
 /*
  * Connects to host:port and authenticates with password when it is not
- * empty. Returns NULL with err filled (HITO_ERR_UNAVAILABLE) on failure.
+ * empty. Returns NULL with err filled (HITO_ERR_UNAVAILABLE, HITO_ERR_AUTH)
+ * on failure.
  */
 struct otp_redis *otp_redis_new(const char *host, int port, const char *password,
                                 struct hito_error *err);
