@@ -23,8 +23,7 @@ static void free_string(void *p)
     free(p);
 }
 
-/* Keeps s (malloc'd) until the scenario ends and returns it. */
-static const char *keep(struct scenario_ctx *ctx, char *s)
+const char *identity_keep(struct scenario_ctx *ctx, char *s)
 {
     if (s == NULL)
         scenario_fail(ctx, "out of memory");
@@ -43,7 +42,7 @@ const char *identity_issuer(struct scenario_ctx *ctx)
     snprintf(buf, sizeof(buf), "http://%s:%ld",
              domain != NULL && domain[0] != '\0' ? domain : "localhost",
              scenario_require_int(ctx, "ZITADEL_PORT", 1, 65535));
-    return keep(ctx, strdup(buf));
+    return identity_keep(ctx, strdup(buf));
 }
 
 static void free_jwks(void *p)
@@ -84,8 +83,8 @@ const char *identity_client_token(struct scenario_ctx *ctx, const char *prefix)
     const struct httpc_response *res;
     json_t *body;
 
-    keep(ctx, user);
-    keep(ctx, password);
+    identity_keep(ctx, user);
+    identity_keep(ctx, password);
     snprintf(url, sizeof(url), "%s/oauth/v2/token", identity_issuer(ctx));
     snprintf(form, sizeof(form),
              "grant_type=client_credentials&scope=openid%%20urn%%3Azitadel%%3Aiam%%3Aorg%%3A"
@@ -114,24 +113,49 @@ void identity_verify(struct scenario_ctx *ctx, struct jwks *keys, const char *to
     expect_ok(ctx, "verify the token's signature, iss, aud, exp and nbf", rc, &err);
 }
 
+/* Returns setting key, else run/$HITO_ENV/<suffix>. */
+static const char *setting_or_run_path(struct scenario_ctx *ctx, const char *key,
+                                       const char *suffix)
+{
+    const char *file = scenario_setting(ctx, key);
+    const char *env = scenario_setting(ctx, "HITO_ENV");
+    char path[512];
+
+    if (file != NULL && file[0] != '\0')
+        return file;
+    snprintf(path, sizeof(path), "run/%s/%s", env != NULL ? env : "dev", suffix);
+    return identity_keep(ctx, strdup(path));
+}
+
+const char *identity_admin_pat_file(struct scenario_ctx *ctx)
+{
+    return setting_or_run_path(ctx, "ZITADEL_ADMIN_PAT_FILE", "zitadel/admin.pat");
+}
+
+const char *identity_outputs_file(struct scenario_ctx *ctx)
+{
+    return setting_or_run_path(ctx, "ZITADEL_OUTPUTS_FILE", "zitadel.env");
+}
+
 const char *identity_admin_pat(struct scenario_ctx *ctx)
 {
     const char *pat = scenario_setting(ctx, "ZITADEL_ADMIN_PAT");
-    const char *env = scenario_setting(ctx, "HITO_ENV");
-    char path[512], *buf;
+    const char *path;
+    char *buf;
     size_t len;
     FILE *f;
 
     if (pat != NULL && pat[0] != '\0')
         return pat;
-    snprintf(path, sizeof(path), "run/%s/zitadel/admin.pat", env != NULL ? env : "dev");
+    path = identity_admin_pat_file(ctx);
     f = fopen(path, "r");
     if (f == NULL)
-        scenario_fail(ctx, "no admin token: set ZITADEL_ADMIN_PAT or create %s", path);
+        scenario_fail(ctx, "no admin token: set ZITADEL_ADMIN_PAT or ZITADEL_ADMIN_PAT_FILE, "
+                           "or create %s", path);
     buf = calloc(1, PAT_MAX_BYTES);
     len = buf != NULL ? fread(buf, 1, PAT_MAX_BYTES - 1, f) : 0;
     fclose(f);
-    keep(ctx, buf);
+    identity_keep(ctx, buf);
     buf[strcspn(buf, "\r\n")] = '\0';
     if (len == 0)
         scenario_fail(ctx, "admin token file %s is empty", path);
@@ -148,7 +172,7 @@ const char *identity_run_provisioner(struct scenario_ctx *ctx, const char *args)
     FILE *p;
     int status;
 
-    keep(ctx, out);
+    identity_keep(ctx, out);
     if (n <= 0)
         scenario_fail(ctx, "cannot find the running program's folder");
     self[n] = '\0';

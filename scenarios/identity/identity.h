@@ -13,6 +13,12 @@
 extern const char *const identity_services[IDENTITY_SERVICE_COUNT];
 
 /*
+ * Frees s (malloc'd) when the scenario ends and returns it; NULL fails the
+ * scenario as out of memory.
+ */
+const char *identity_keep(struct scenario_ctx *ctx, char *s);
+
+/*
  * Returns the issuer: ZITADEL_ISSUER, else
  * http://<ZITADEL_EXTERNAL_DOMAIN or localhost>:<ZITADEL_PORT>.
  * ZITADEL derives the issuer from the Host header, so every request uses
@@ -34,13 +40,19 @@ const char *identity_client_token(struct scenario_ctx *ctx, const char *prefix);
 void identity_verify(struct scenario_ctx *ctx, struct jwks *keys, const char *token,
                      struct jwt_claims *claims);
 
-/* Returns the admin personal access token: ZITADEL_ADMIN_PAT, else its file. */
+/* Returns ZITADEL_ADMIN_PAT_FILE, else run/$HITO_ENV/zitadel/admin.pat. */
+const char *identity_admin_pat_file(struct scenario_ctx *ctx);
+
+/* Returns ZITADEL_OUTPUTS_FILE, else run/$HITO_ENV/zitadel.env. */
+const char *identity_outputs_file(struct scenario_ctx *ctx);
+
+/* Returns the admin personal access token: ZITADEL_ADMIN_PAT, else its file's. */
 const char *identity_admin_pat(struct scenario_ctx *ctx);
 
 /*
- * Runs hito-zitadel-provision (next to the running hito-checkpoint) with
- * args appended and returns its standard output (lives until the scenario
- * ends); a non-zero exit fails the scenario.
+ * Runs hito-zitadel-provision, found next to the running hito-checkpoint,
+ * with args appended. Returns its standard output, which lives until the
+ * scenario ends. A non-zero exit status fails the scenario.
  */
 const char *identity_run_provisioner(struct scenario_ctx *ctx, const char *args);
 

@@ -30,8 +30,12 @@ static void base64url(const unsigned char *in, size_t len, char *out)
     while (n > 0 && out[n - 1] == '=')
         n--;
     out[n] = '\0';
-    for (char *c = out; *c != '\0'; c++)
-        *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+    for (char *c = out; *c != '\0'; c++) {
+        if (*c == '+')
+            *c = '-';
+        else if (*c == '/')
+            *c = '_';
+    }
 }
 
 static const struct httpc_response *send_json(struct scenario_ctx *ctx, const char *method,

@@ -9,17 +9,13 @@
 
 static void run_idempotent(struct scenario_ctx *ctx)
 {
-    const char *env = scenario_setting(ctx, "HITO_ENV");
-    const char *pat_file = scenario_setting(ctx, "ZITADEL_ADMIN_PAT_FILE");
     const char *out;
-    char args[2048], pat_default[256];
+    char args[2048];
 
     step_begin(ctx, "the provisioner's plan against the provisioned instance");
-    snprintf(pat_default, sizeof(pat_default), "run/%s/zitadel/admin.pat",
-             env != NULL ? env : "dev");
     snprintf(args, sizeof(args), "--plan --url %s --token-file %s --model zitadel/model.json "
-             "--out run/%s/zitadel.env", identity_issuer(ctx),
-             pat_file != NULL ? pat_file : pat_default, env != NULL ? env : "dev");
+             "--out %s", identity_issuer(ctx), identity_admin_pat_file(ctx),
+             identity_outputs_file(ctx));
     out = identity_run_provisioner(ctx, args);
     /* The summary line is the last one, and the only one when nothing changes. */
     expect_true(ctx, strncmp(out, "0 changes planned\n", 18) == 0 ||

@@ -103,7 +103,7 @@ const struct scenario identity_client_credentials = {
     .run = run_client_credentials,
 };
 
-/* POSTs to a control endpoint of the target; fails unless it answers 200. */
+/* POSTs to a control endpoint of the target and fails unless it returns 200. */
 static void post_control(struct scenario_ctx *ctx, const char *path)
 {
     const char *headers[] = {"Content-Type: application/json", NULL};

@@ -2,7 +2,7 @@
  * flat_roles: a ZITADEL v1 Action (ES5; the function name must equal the
  * action name) for the complement-token flow, on the triggers "pre access
  * token creation" and "pre userinfo creation". It adds a claim
- * "roles": ["admin", ...] listing the role keys the user holds in the
+ * "roles": ["admin", ...] listing the role keys the user has in the
  * platform project, so a gateway can match roles without walking ZITADEL's
  * nested role object.
  *

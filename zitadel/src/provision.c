@@ -53,7 +53,7 @@ static long long json_number_of(json_t *v)
 
 static int json_equal_loose(json_t *actual, json_t *wanted)
 {
-    /* An omitted field holds its zero value: "", false, 0 or []. */
+    /* An omitted field has its zero value: "", false, 0 or []. */
     if (actual == NULL && json_is_string(wanted))
         return json_string_length(wanted) == 0;
     if (json_is_boolean(wanted))

@@ -1,6 +1,6 @@
 /*
  * zapi.h - a small client of ZITADEL's Management and Admin REST API (JSON
- * over HTTP), with a replaceable transport so tests can answer requests.
+ * over HTTP), with a replaceable transport so tests can supply responses.
  */
 #ifndef HITO_ZITADEL_ZAPI_H
 #define HITO_ZITADEL_ZAPI_H
@@ -25,7 +25,7 @@ struct zapi {
     void *transport_user;
 };
 
-/* What a write did, as far as an idempotent provisioner is concerned. */
+/* Outcome of a write, as an idempotent provisioner counts it. */
 enum zapi_outcome {
     ZAPI_CHANGED,     /* 2xx */
     ZAPI_EXISTS,      /* 409: a create found the object already there */
@@ -58,7 +58,7 @@ void zapi_response_free(struct zapi_response *res);
 
 /*
  * Classifies a write. update is nonzero for PUT-like calls, where ZITADEL
- * answers 400 with gRPC code 9 (FAILED_PRECONDITION) when nothing changed.
+ * returns 400 with gRPC code 9 (FAILED_PRECONDITION) when nothing changed.
  */
 enum zapi_outcome zapi_classify(const struct zapi_response *res, int update);
 

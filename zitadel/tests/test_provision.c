@@ -23,7 +23,7 @@
 #define MODEL_PATH "zitadel/model.json"
 #define FAKE_MAX_CALLS 256
 
-/* Answers every request with one status and body; records the calls. */
+/* Returns one status and body for every request and records the calls. */
 struct fake {
     long status;
     const char *body;

@@ -2,10 +2,10 @@
  * jwks.h - a cache of the RSA signing keys an OpenID provider publishes as a
  * JSON Web Key Set (RFC 7517), for verifying RS256 tokens locally.
  *
- * Keys are fetched with httpc, kept for a TTL, and fetched again at once when
- * a token names an unknown kid (the provider rotated its keys), but at most
- * once per cooldown so a flood of tokens with made-up kids cannot turn into a
- * flood of requests to the provider. Each RSA key is converted to a PEM
+ * Keys are fetched with httpc and kept for a TTL. A token naming an unknown
+ * kid (the provider rotated its keys) makes the cache fetch again at once,
+ * but at most once per cooldown, so a flood of tokens with made-up kids
+ * cannot turn into a flood of requests to the provider. Each RSA key is converted to a PEM
  * SubjectPublicKeyInfo, the form libjwt 1.10 takes. All functions are
  * thread-safe.
  */

@@ -22,7 +22,7 @@
 #define JWT_VERIFY_MAX_ROLES 64
 #define JWT_VERIFY_DEFAULT_LEEWAY_SECONDS 30
 
-/* Why a token was rejected; JWT_VERIFY_OK when it was accepted. */
+/* Reason a token was rejected, or JWT_VERIFY_OK when it was accepted. */
 enum jwt_verify_reason {
     JWT_VERIFY_OK = 0,
     JWT_VERIFY_MALFORMED,        /* not three base64url JSON parts, or a claim has the wrong type */
@@ -64,7 +64,7 @@ int jwt_verify_token(struct jwks *keys, const struct jwt_verify_options *opts, c
                      struct jwt_claims *claims, enum jwt_verify_reason *reason,
                      struct hito_error *err);
 
-/* Returns nonzero when claims holds role. */
+/* Returns nonzero when claims contains role. */
 int jwt_claims_has_role(const struct jwt_claims *claims, const char *role);
 
 /* Frees what claims owns and zeroes it; safe on a zeroed struct. */

@@ -40,7 +40,7 @@ void token_cache_free(struct token_cache *cache);
  */
 int token_cache_get(struct token_cache *cache, char **token, struct hito_error *err);
 
-/* Drops the cached token, e.g. after a peer answered 401 to it. */
+/* Drops the cached token, e.g. after a peer returned 401 for it. */
 void token_cache_invalidate(struct token_cache *cache);
 
 #endif
