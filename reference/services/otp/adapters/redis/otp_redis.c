@@ -99,7 +99,7 @@ void otp_redis_free(struct otp_redis *redis)
  * Runs one command given as argv. Returns the reply (the caller frees it)
  * or NULL with *rc and err set. NOTE: redisc sends a command again after
  * reconnecting, so a script may run twice when the connection broke after
- * Redis ran it: an attempt or a send is then counted twice, and a right
+ * Redis ran it. An attempt or a send is then counted twice, and a right
  * code may be reported as already used.
  */
 static redisReply *run(struct otp_redis *redis, int argc, const char **argv, int *rc,
