@@ -143,7 +143,7 @@ static json_t *scenario_json_of(const struct scenario_result *sr)
 json_t *report_json(const struct run_result *run)
 {
     json_t *scenarios = json_array();
-    const char *outcome = run->failed ? "failed" : run->skipped ? "skipped" : "passed";
+    const char *outcome = outcome_name(run_outcome(run));
 
     for (size_t i = 0; scenarios && i < run->scenario_count; i++)
         json_array_append_new(scenarios, scenario_json_of(&run->scenarios[i]));

@@ -110,7 +110,8 @@ static void html_meta(struct strbuf *sb, const char *name, const char *value)
 
 char *report_html(const struct run_result *run)
 {
-    const char *verdict = run->failed ? "failed" : run->skipped ? "skipped" : "passed";
+    static const char *const banners[] = {"PASSED", "FAILED", "NOT COMPLETE"};
+    const char *verdict = outcome_name(run_outcome(run));
     struct strbuf sb;
     char duration[32], number[16];
 
@@ -127,8 +128,7 @@ char *report_html(const struct run_result *run)
     strbuf_puts(&sb, ")</title>\n<style>" REPORT_STYLE "</style></head><body>\n");
     strbuf_printf(&sb, "<header class=\"banner %s\"><div class=\"inner\">"
                   "<span class=\"verdict\">%s</span><h1>Checkpoint %d: ",
-                  verdict, run->failed ? "FAILED" : run->skipped ? "NOT COMPLETE" : "PASSED",
-                  run->checkpoint);
+                  verdict, banners[run_outcome(run)], run->checkpoint);
     html_text(&sb, run->title);
     strbuf_puts(&sb, "</h1><p>");
     html_text(&sb, run->description);

@@ -186,9 +186,10 @@ char *report_markdown(const struct run_result *run)
     md_inline(&sb, run->title);
     strbuf_puts(&sb, "\n\n");
     md_inline(&sb, run->description);
+    static const char *const verdicts[] = {"PASSED", "FAILED", "NOT COMPLETE"};
+
     strbuf_printf(&sb, "\n\n| Outcome | Target | Commit | Started | Duration |\n"
-                  "|---|---|---|---|---|\n| %s | ",
-                  run->failed ? "FAILED" : run->skipped ? "SKIPPED" : "PASSED");
+                  "|---|---|---|---|---|\n| %s | ", verdicts[run_outcome(run)]);
     md_inline(&sb, run->target);
     strbuf_puts(&sb, " | ");
     md_inline(&sb, run->commit);

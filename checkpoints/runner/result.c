@@ -20,6 +20,15 @@ const char *outcome_name(enum outcome outcome)
     }
 }
 
+enum outcome run_outcome(const struct run_result *run)
+{
+    if (run->failed)
+        return OUTCOME_FAIL;
+    if (run->skipped)
+        return OUTCOME_SKIP;
+    return OUTCOME_PASS;
+}
+
 int run_result_add(struct run_result *run, struct scenario_result *sr)
 {
     struct scenario_result *grown;

@@ -72,6 +72,10 @@ struct run_result {
 /* Returns "passed", "failed" or "skipped". */
 const char *outcome_name(enum outcome outcome);
 
+/* Returns the run's outcome: failed when a scenario failed, else skipped
+ * when one was skipped, else passed. */
+enum outcome run_outcome(const struct run_result *run);
+
 /* Adds a scenario record to run (copying nothing: run takes sr's fields). */
 int run_result_add(struct run_result *run, struct scenario_result *sr);
 

@@ -204,7 +204,7 @@ static int save_run(const struct runner_options *opts, const struct run_result *
                     json_t *state, const char *state_path, char *dir, size_t dir_size)
 {
     struct hito_error err = {0};
-    const char *outcome = run->failed ? "failed" : run->skipped ? "skipped" : "passed";
+    const char *outcome = outcome_name(run_outcome(run));
     int rc;
 
     snprintf(dir, dir_size, "%s/%s/checkpoint-%d", opts->reports, run->target, run->checkpoint);
@@ -231,13 +231,18 @@ static int save_run(const struct runner_options *opts, const struct run_result *
 static void print_summary(const struct runner_options *opts, const struct run_result *run,
                           const char *dir)
 {
+    static const char *const verdicts[] = {"PASSED", "FAILED", "NOT PASSED"};
+    enum outcome outcome = run_outcome(run);
+    const char *color = "", *reset = "";
     char duration[32];
-    int ok = run->failed == 0 && run->skipped == 0;
 
+    if (opts->color) {
+        color = outcome == OUTCOME_PASS ? COLOR_BOLD COLOR_GREEN : COLOR_BOLD COLOR_RED;
+        reset = COLOR_RESET;
+    }
     report_format_duration(run->duration_ms, duration, sizeof(duration));
-    printf("\n%sCheckpoint %d %s%s on %s: %zu passed, %zu failed, %zu skipped (%s)\n",
-           opts->color ? (ok ? COLOR_BOLD COLOR_GREEN : COLOR_BOLD COLOR_RED) : "",
-           run->checkpoint, ok ? "PASSED" : "FAILED", opts->color ? COLOR_RESET : "",
+    printf("\n%sCheckpoint %d %s%s on %s: %zu passed, %zu failed, %zu skipped (%s)\n", color,
+           run->checkpoint, verdicts[outcome], reset,
            run->target, run->passed, run->failed, run->skipped, duration);
     printf("Reports: %s/report.html\n         %s/report.xml, report.json, report.md\n"
            "Index:   %s/index.html\n", dir, dir, opts->reports);

@@ -14,7 +14,7 @@
 #include "strbuf.h"
 #include "target.h"
 
-/* Longest note, check message or expected/actual value kept in a record. */
+/* Maximum length of a recorded note, check message, expected or actual value. */
 #define SCENARIO_TEXT_MAX 2048
 /* Most request or response header lines kept in an exchange record. */
 #define SCENARIO_MAX_HEADER_LINES 40
@@ -431,8 +431,8 @@ static void event_free(struct event *ev)
 
 /*
  * Keeps the first attempt's events and drops those of the attempt that
- * just ended, so a long wait does not fill the step with repeats; the
- * latest attempt's events are recorded after a note counting the others.
+ * just ended, so a long wait does not fill the step with repeats. The
+ * latest attempt's events follow a note that counts the dropped ones.
  */
 static void collapse_attempts(struct scenario_ctx *ctx, struct scenario_poll *poll)
 {

@@ -10,8 +10,8 @@
  *
  * A failed check stops the scenario: the expect_* functions, scenario_fail
  * and scenario_skip do not return (they longjmp back to the runner). Free
- * resources a scenario holds through scenario_defer, which also runs when
- * the scenario stops early.
+ * a scenario's resources through scenario_defer, which also runs when the
+ * scenario stops early.
  *
  * Minimal scenario (scenarios/<area>/<name>.c), listed in its checkpoint's
  * table in checkpoints/phases.c:
@@ -133,10 +133,10 @@ void scenario_check_deadline(struct scenario_ctx *ctx);
  *       scenario_poll_reason(&poll, "PTTL is still %lld ms", ttl);
  *   }
  *
- * scenario_poll_next returns 1 at once on the first call and after sleeping
- * interval_ms on the later ones; when the deadline (or the scenario's
- * time-out) has passed it fails the scenario with what, the time waited,
- * the attempt count and the last reason. The record keeps what the first
+ * scenario_poll_next returns 1 at once on the first call, and after
+ * sleeping interval_ms on the later ones. Once the deadline or the
+ * scenario's time-out has passed, it fails the scenario with what, the
+ * time waited, the attempt count and the last reason. The record keeps what the first
  * and the latest attempt did, and counts the attempts in between.
  */
 #define SCENARIO_POLL_REASON_MAX 512

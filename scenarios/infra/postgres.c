@@ -11,7 +11,7 @@
 #include "runner/scenario.h"
 
 #define PG_NAME_MAX 64
-/* Longest time one connection attempt may take, in seconds. */
+/* Maximum time of one connection attempt, in seconds. */
 #define PG_CONNECT_TIMEOUT_S 5
 
 /* Closes the connection a slot holds, if any. */

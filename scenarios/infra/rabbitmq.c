@@ -75,7 +75,10 @@ static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
     const char *host = scenario_host(ctx, "AMQP");
     long port = scenario_require_int(ctx, "AMQP_PORT", 1, 65535);
     const char *user = scenario_require(ctx, "AMQP_USER");
-    const char *password = scenario_require(ctx, "AMQP_PASSWORD");
+    /* The compose secrets file names the password as the RabbitMQ image does. */
+    const char *password = scenario_setting(ctx, "AMQP_PASSWORD")
+                               ? scenario_setting(ctx, "AMQP_PASSWORD")
+                               : scenario_require(ctx, "RABBITMQ_DEFAULT_PASS");
     const char *vhost = scenario_require(ctx, "AMQP_VHOST");
     struct timeval tv = timeout_of(ctx);
     amqp_socket_t *socket;

@@ -1,6 +1,6 @@
 /*
- * Redis answers with the platform's password and expires keys: a key set
- * with a time to live (SET ... PX) must be gone once it has passed.
+ * Redis accepts the platform's password and expires keys: a key set with a
+ * time to live (SET ... PX) must be gone once it has passed.
  */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
