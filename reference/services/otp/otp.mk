@@ -7,16 +7,21 @@ OTP_TEST_SUPPORT := $(OTP_DIR)/tests/otp_fakes.c
 $(BUILD)/obj/$(OTP_DIR)/%.o: ALL_CFLAGS += -I$(OTP_DIR)/ports -I$(OTP_DIR)/domain \
 	-I$(OTP_DIR)/adapters -I$(OTP_DIR)/app -I$(OTP_DIR)/tests
 
+# What another service links to check OTP proofs (otp_proof_verify), with
+# -I$(OTP_DIR)/domain -I$(OTP_DIR)/ports.
+OTP_PROOF_SRCS := $(OTP_DIR)/domain/otp_proof.c
+
 # Everything of app/ but main.c, so tests can start the whole service.
 OTP_APP_SRCS := $(filter-out $(OTP_DIR)/app/main.c,$(sort $(wildcard $(OTP_DIR)/app/*.c)))
 
 $(eval $(call program,otp,$(OTP_DOMAIN_SRCS) $(OTP_ADAPTER_SRCS) $(OTP_APP_SRCS) \
 	$(OTP_DIR)/app/main.c))
 
-# Unit tests: the domain with fake ports.
+# Unit tests: the domain with fake ports, settings and the WhatsApp message.
 $(foreach t,$(sort $(wildcard $(OTP_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,otp_$(patsubst test_otp_%,%,$(basename $(notdir $(t)))),\
-    $(t) $(OTP_DOMAIN_SRCS) $(OTP_TEST_SUPPORT) $(OTP_DIR)/app/otp_settings.c)))
+    $(t) $(OTP_DOMAIN_SRCS) $(OTP_TEST_SUPPORT) $(OTP_DIR)/app/otp_settings.c \
+    $(OTP_DIR)/adapters/whatsapp/otp_whatsapp.c)))
 
 # The integration tests reuse reference/lib's RSA and JWKS test fixtures.
 $(BUILD)/obj/$(OTP_DIR)/tests/itest_%.o: ALL_CFLAGS += -Ireference/lib/tests

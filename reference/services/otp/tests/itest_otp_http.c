@@ -28,6 +28,7 @@ struct fake_whatsapp {
     pthread_mutex_t lock;
     char last_body[FAKE_BODY_SIZE];
     int fail;
+    long delay_ms; /* beyond OTP_WHATSAPP_TIMEOUT_MS: the sender times out */
     int requests;
     char url[64];
 };
@@ -49,13 +50,17 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
     struct fake_whatsapp *wa = user;
     size_t len = 0;
     const char *body = httpd_body(req, &len);
+    struct timespec delay = { 0, 0 };
     int fail;
 
     pthread_mutex_lock(&wa->lock);
     snprintf(wa->last_body, sizeof(wa->last_body), "%.*s", (int)len, body);
     wa->requests++;
     fail = wa->fail;
+    delay.tv_sec = wa->delay_ms / 1000;
+    delay.tv_nsec = wa->delay_ms % 1000 * 1000000L;
     pthread_mutex_unlock(&wa->lock);
+    nanosleep(&delay, NULL);
     if (fail)
         httpd_reply_json(req, 503, json_pack("{s:{s:s}}", "error", "message", "upstream down"));
     else
@@ -103,6 +108,7 @@ static int group_setup(void **state)
     config_set(cfg, "OTP_AUTH_ISSUER", TEST_ISSUER);
     config_set(cfg, "OTP_AUTH_AUDIENCE", TEST_AUDIENCE);
     config_set(cfg, "OTP_AUTH_JWKS_URL", suite.jwks.url);
+    config_set(cfg, "OTP_WHATSAPP_TIMEOUT_MS", "500");
     /* The stack's secrets file has no OTP keys unless the service ran. */
     if (config_get(cfg, "OTP_HMAC_KEY") == NULL)
         config_set(cfg, "OTP_HMAC_KEY", "itest-hmac-key-0123456789abcdef-0123");
@@ -373,6 +379,29 @@ static long issue_status(const char *token)
     return status;
 }
 
+static void http_delivery_timeout_answers_502(void **state)
+{
+    char phone[32], *body;
+    json_t *reply;
+    long status;
+
+    (void)state;
+    otp_itest_phone(phone, sizeof(phone));
+    suite.whatsapp.delay_ms = 1500;
+    body = issue_body(phone);
+    reply = call("/v1/otp", body, &status);
+    suite.whatsapp.delay_ms = 0;
+    assert_int_equal(status, 502);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(reply, "error"),
+                                                          "code")),
+                        "delivery_failed");
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(reply, "error"),
+                                                             "message")),
+                           "timed out after 500 ms"));
+    json_decref(reply);
+    free(body);
+}
+
 static void http_rejects_missing_token(void **state)
 {
     (void)state;
@@ -522,6 +551,7 @@ int main(void)
         cmocka_unit_test(http_rejections_look_the_same),
         cmocka_unit_test(http_cooldown_answers_429),
         cmocka_unit_test(http_delivery_failure_answers_502),
+        cmocka_unit_test(http_delivery_timeout_answers_502),
         cmocka_unit_test(http_rejects_missing_token),
         cmocka_unit_test(http_rejects_token_without_role),
         cmocka_unit_test(http_rejects_bad_input),

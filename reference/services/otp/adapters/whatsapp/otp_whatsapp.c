@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 
 #include "hito/httpc.h"
+#include "hito/log.h"
 
 #define OTP_WHATSAPP_HEADER_SIZE 160
 /* Part of the WhatsApp service's error message kept in the reason. */
@@ -138,11 +139,17 @@ static int send_code(void *self, const char *phone, const char *code, const char
     rc = httpc_do(&req, &res, err);
     OPENSSL_cleanse(body, strlen(body));
     free(body);
+    /* The caller's reply names no internal address, so the detail is logged. */
+    if (rc != HITO_OK)
+        LOG_WARN("the WhatsApp service request failed", "error", err ? err->message : "");
     if (rc == HITO_OK && (res.status < 200 || res.status > 299))
         rc = report_refusal(&res, err);
     else if (rc == HITO_OK)
         rc = read_message_id(&res, message_id, err);
-    else if (rc != HITO_ERR_TIMEOUT)
+    else if (rc == HITO_ERR_TIMEOUT)
+        rc = hito_error_set(err, HITO_ERR_TIMEOUT, "the WhatsApp service timed out after %ld ms",
+                            whatsapp->timeout_ms);
+    else
         rc = hito_error_set(err, HITO_ERR_UNAVAILABLE, "the WhatsApp service is unreachable");
     httpc_response_free(&res);
     return rc;
