@@ -42,6 +42,24 @@ json_t *api_object(const json_t *obj)
     return out;
 }
 
+void api_search_org(struct zreq *z, const char *collection)
+{
+    json_t *body = zreq_body(z);
+    json_t *list = json_array();
+    const char *id;
+    json_t *obj;
+
+    if (body != NULL) {
+        json_object_foreach(json_object_get(z->doc, collection), id, obj) {
+            if (api_in_org(z, obj))
+                json_array_append(list, obj);
+        }
+        api_list_reply(z, body, list);
+    }
+    json_decref(list);
+    json_decref(body);
+}
+
 void api_details_reply(struct zreq *z, const json_t *obj)
 {
     zreq_json(z, 200, json_pack("{s:o}", "details", store_details(obj)));
@@ -80,6 +98,22 @@ void api_not_changed(struct zreq *z, const char *what)
     zreq_error(z, ZGRPC_FAILED_PRECONDITION, "EMU-NOCHG", "%s has not been changed", what);
 }
 
+void api_apply_update(struct zreq *z, json_t *current, const json_t *next, const char *what)
+{
+    json_t *merged = json_deep_copy(current);
+
+    json_object_update(merged, (json_t *)next);
+    if (json_equal(merged, current)) {
+        api_not_changed(z, what);
+    } else {
+        json_object_update(current, (json_t *)next);
+        store_stamp_change(z->srv->store, current);
+        z->dirty = 1;
+        api_details_reply(z, current);
+    }
+    json_decref(merged);
+}
+
 int api_check_room(struct zreq *z, const char *collection)
 {
     if (store_has_room(z->srv->store, collection))
@@ -100,7 +134,7 @@ int api_new_secret(json_t *obj, char *out, size_t size)
     return 0;
 }
 
-/* Compares as ZITADEL's TextQueryMethod says. */
+/* Compares value with want by the rule of ZITADEL's TextQueryMethod. */
 static int text_match(const char *value, const char *want, const char *method)
 {
     size_t vlen = strlen(value);
@@ -155,19 +189,6 @@ static int query_match(const json_t *obj, const json_t *query)
     return 1;
 }
 
-/* Reads a uint field sent as a string or a number. */
-static long long uint_field(const json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    long long n = 0;
-
-    if (json_is_integer(v))
-        return json_integer_value(v);
-    if (json_is_string(v) && sscanf(json_string_value(v), "%lld", &n) == 1)
-        return n;
-    return 0;
-}
-
 /* Sets a 400 and returns nonzero when queries is not an array of known queries. */
 static int queries_invalid(struct zreq *z, const json_t *queries)
 {
@@ -196,8 +217,8 @@ int api_list_reply(struct zreq *z, const json_t *body, json_t *objects)
 {
     json_t *queries = json_object_get(body, "queries");
     json_t *page = json_object_get(body, "query");
-    long long offset = uint_field(page, "offset");
-    long long limit = uint_field(page, "limit");
+    long long offset = zjson_uint(page, "offset");
+    long long limit = zjson_uint(page, "limit");
     json_t *result = json_array();
     json_t *details;
     char now[64];

@@ -23,6 +23,9 @@ json_t *api_object(const json_t *obj);
  */
 int api_list_reply(struct zreq *z, const json_t *body, json_t *objects);
 
+/* Handles a _search request over the objects of a collection in the request's org. */
+void api_search_org(struct zreq *z, const char *collection);
+
 /* Sets {"details": ...} of obj as a 200 reply. */
 void api_details_reply(struct zreq *z, const json_t *obj);
 
@@ -43,6 +46,13 @@ void api_not_found(struct zreq *z, const char *what);
 
 /* Sets 400 FAILED_PRECONDITION "<what> has not been changed" (ZITADEL's NotChanged). */
 void api_not_changed(struct zreq *z, const char *what);
+
+/*
+ * Applies the fields of next to current unless that changes nothing (400
+ * FAILED_PRECONDITION "<what> has not been changed"); stamps the change,
+ * marks the state changed and replies with the details.
+ */
+void api_apply_update(struct zreq *z, json_t *current, const json_t *next, const char *what);
 
 /* Sets 429 when a collection is full; returns -1 then, else 0. */
 int api_check_room(struct zreq *z, const char *collection);

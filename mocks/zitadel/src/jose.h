@@ -18,7 +18,7 @@
 #define JOSE_RSA_BITS 2048
 /* Tokens and assertions longer than this are rejected before decoding. */
 #define JOSE_MAX_TOKEN 16384
-/* Keys a keyring holds at most; rotating past it drops the oldest. */
+/* Maximum number of keys in a keyring; rotating past it drops the oldest. */
 #define JOSE_MAX_KEYS 16
 
 struct jose_keyring;

@@ -21,7 +21,7 @@
 #define SERVICE "zitadel-emulator"
 #define PATH_SIZE 1024
 #define HTTP_THREADS 32
-/* Longest token lifetime a setting may ask for: 30 days (seconds). */
+/* Maximum token lifetime a setting may request: 30 days (seconds). */
 #define MAX_LIFETIME_S (30L * 24 * 3600)
 
 static volatile sig_atomic_t stop_requested;

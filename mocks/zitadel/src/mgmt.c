@@ -82,12 +82,6 @@ static json_t *collect(struct zreq *z, const char *collection,
     return out;
 }
 
-static int keep_in_org(const struct zreq *z, const json_t *obj, const void *arg)
-{
-    (void)arg;
-    return api_in_org(z, obj);
-}
-
 static int keep_project(const struct zreq *z, const json_t *obj, const void *arg)
 {
     (void)z;
@@ -259,15 +253,7 @@ out:
 
 static void projects_search(struct zreq *z)
 {
-    json_t *body = zreq_body(z);
-    json_t *projects;
-
-    if (body == NULL)
-        return;
-    projects = collect(z, STORE_PROJECTS, keep_in_org, NULL);
-    api_list_reply(z, body, projects);
-    json_decref(projects);
-    json_decref(body);
+    api_search_org(z, STORE_PROJECTS);
 }
 
 static void projects_get(struct zreq *z)
@@ -282,34 +268,20 @@ static void projects_update(struct zreq *z)
 {
     json_t *project = project_in_org(z);
     json_t *body = project ? zreq_body(z) : NULL;
-    json_t *next;
+    json_t *next = json_object();
     const char *name;
 
-    if (body == NULL || zreq_string(z, body, "name", ZSRV_MAX_FIELD, 1, &name) < 0)
+    if (body == NULL || zreq_string(z, body, "name", ZSRV_MAX_FIELD, 1, &name) < 0 ||
+        project_flags(z, body, next) < 0)
         goto out;
-    next = json_deep_copy(project);
     json_object_set_new(next, "name", json_string(name));
-    if (project_flags(z, body, next) < 0) {
-        json_decref(next);
-        goto out;
-    }
-    if (json_equal(next, project)) {
-        json_decref(next);
-        api_not_changed(z, "Project");
-        goto out;
-    }
     if (strcmp(name, zjson_str(project, "name", "")) != 0 &&
-        find_by(z, STORE_PROJECTS, "name", name, z->org_id) != NULL) {
-        json_decref(next);
+        find_by(z, STORE_PROJECTS, "name", name, z->org_id) != NULL)
         api_conflict(z, "Project");
-        goto out;
-    }
-    json_object_update(project, next);
-    json_decref(next);
-    store_stamp_change(z->srv->store, project);
-    z->dirty = 1;
-    api_details_reply(z, project);
+    else
+        api_apply_update(z, project, next, "Project");
 out:
+    json_decref(next);
     json_decref(body);
 }
 

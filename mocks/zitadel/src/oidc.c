@@ -514,7 +514,7 @@ static const char *query(struct zreq *z, const char *key, char *buf, size_t size
     return zsrv_form_value(q, strlen(q), key, buf, size) >= 0 ? buf : NULL;
 }
 
-/* Redirects to the client with an OAuth error, as RFC 6749 4.1.2.1 says. */
+/* Redirects to the client with an OAuth error, as RFC 6749 4.1.2.1 requires. */
 static void authorize_error(struct zreq *z, const char *redirect, const char *error,
                             const char *description, const char *state)
 {
@@ -522,7 +522,12 @@ static void authorize_error(struct zreq *z, const char *redirect, const char *er
     char *b = a ? zsrv_url_add(a, "error_description", description) : NULL;
     char *c = b && state ? zsrv_url_add(b, "state", state) : NULL;
 
-    zreq_redirect(z, c ? c : b ? b : redirect);
+    if (c != NULL)
+        zreq_redirect(z, c);
+    else if (b != NULL)
+        zreq_redirect(z, b);
+    else
+        zreq_redirect(z, redirect);
     free(a);
     free(b);
     free(c);
@@ -615,7 +620,7 @@ static void authorize(struct zreq *z)
     if (login_client != NULL)
         snprintf(location, sizeof(location), "/login?authRequest=%s", id);
     else
-        /* NOTE: the hosted login UI (v1) is not emulated; this page answers 404. */
+        /* NOTE: the hosted login UI (v1) is not emulated; that page returns 404. */
         snprintf(location, sizeof(location), "/ui/login/login?authRequestID=%s", id + 3);
     zreq_redirect(z, location);
 }

@@ -109,18 +109,7 @@ static void policy_write(struct zreq *z, enum policy_kind kind, const char *org_
         z->dirty = 1;
         api_details_reply(z, next);
     } else {
-        json_t *merged = json_deep_copy(current);
-
-        json_object_update(merged, next);
-        if (json_equal(merged, current)) {
-            api_not_changed(z, what);
-        } else {
-            json_object_update(current, next);
-            store_stamp_change(z->srv->store, current);
-            z->dirty = 1;
-            api_details_reply(z, current);
-        }
-        json_decref(merged);
+        api_apply_update(z, current, next, what);
     }
 out:
     json_decref(next);
@@ -266,20 +255,7 @@ out:
 
 static void actions_search(struct zreq *z)
 {
-    json_t *body = zreq_body(z);
-    json_t *list = json_array();
-    const char *id;
-    json_t *action;
-
-    if (body != NULL) {
-        json_object_foreach(json_object_get(z->doc, STORE_ACTIONS), id, action) {
-            if (api_in_org(z, action))
-                json_array_append(list, action);
-        }
-        api_list_reply(z, body, list);
-    }
-    json_decref(list);
-    json_decref(body);
+    api_search_org(z, STORE_ACTIONS);
 }
 
 static void actions_update(struct zreq *z)
@@ -288,7 +264,6 @@ static void actions_update(struct zreq *z)
     json_t *body = api_in_org(z, current) ? zreq_body(z) : NULL;
     json_t *next = body ? action_from_body(z, body) : NULL;
     json_t *other;
-    json_t *merged;
 
     if (!api_in_org(z, current)) {
         api_not_found(z, "Action");
@@ -297,19 +272,10 @@ static void actions_update(struct zreq *z)
     if (next == NULL)
         goto out;
     other = action_named(z, zjson_str(next, "name", ""));
-    merged = json_deep_copy(current);
-    json_object_update(merged, next);
-    if (other != NULL && other != current) {
+    if (other != NULL && other != current)
         api_conflict(z, "Action");
-    } else if (json_equal(merged, current)) {
-        api_not_changed(z, "Action");
-    } else {
-        json_object_update(current, next);
-        store_stamp_change(z->srv->store, current);
-        z->dirty = 1;
-        api_details_reply(z, current);
-    }
-    json_decref(merged);
+    else
+        api_apply_update(z, current, next, "Action");
 out:
     json_decref(next);
     json_decref(body);
@@ -358,7 +324,7 @@ static void flows_set_trigger(struct zreq *z)
         }
     }
     snprintf(key, sizeof(key), "%s/%s/%s", z->org_id, flow, trigger);
-    /* NOTE: assumed to answer NotChanged like other no-op updates; unverified on 2.40. */
+    /* NOTE: assumed to return NotChanged like other no-op updates; unverified on 2.40. */
     if (json_equal(json_object_get(flows, key), ids) ||
         (json_object_get(flows, key) == NULL && json_array_size(ids) == 0)) {
         api_not_changed(z, "Flow");

@@ -21,19 +21,6 @@ json_t *policy_default_lockout(void)
     return json_pack("{s:i}", "maxPasswordAttempts", 0);
 }
 
-/* Reads a uint64 field that the API sends as a string (or a number on input). */
-static long long u64_field(const json_t *obj, const char *key)
-{
-    json_t *v = json_object_get(obj, key);
-    long long n = 0;
-
-    if (json_is_integer(v))
-        return json_integer_value(v);
-    if (json_is_string(v) && sscanf(json_string_value(v), "%lld", &n) == 1)
-        return n;
-    return 0;
-}
-
 int policy_check_password(const json_t *complexity, const char *password, char *why,
                           size_t size)
 {
@@ -55,7 +42,7 @@ int policy_check_password(const json_t *complexity, const char *password, char *
             symbol = 1;
     }
     /* NOTE: ZITADEL counts characters; this counts bytes, the same for ASCII. */
-    if ((long long)strlen(password) < u64_field(complexity, "minLength")) {
+    if ((long long)strlen(password) < zjson_uint(complexity, "minLength")) {
         snprintf(why, size, "Password is too short");
         return -1;
     }
@@ -80,7 +67,7 @@ int policy_check_password(const json_t *complexity, const char *password, char *
 
 int policy_record_failure(json_t *user, const json_t *lockout)
 {
-    long long max = u64_field(lockout, "maxPasswordAttempts");
+    long long max = zjson_uint(lockout, "maxPasswordAttempts");
     long long failed = json_integer_value(json_object_get(user, "_failedAttempts")) + 1;
 
     json_object_set_new(user, "_failedAttempts", json_integer(failed));

@@ -3,8 +3,8 @@
  * ZITADEL-shaped replies, instance (issuer) resolution and API auth.
  *
  * Every handler runs with the state lock held and fills the reply of its
- * struct zreq; the dispatcher saves the state when the handler marked it
- * changed, and only then sends the reply, so a client never sees success
+ * struct zreq. The dispatcher saves the state when the handler marked it
+ * changed, and only then sends the reply. So a client never gets success
  * for a change that was not persisted.
  */
 #ifndef ZITADEL_SERVER_H
@@ -20,7 +20,7 @@
 
 #define ZSRV_MAX_ISSUER 512
 #define ZSRV_MAX_BODY (1024 * 1024)
-/* Longest name, key or display text accepted in an API field. */
+/* Maximum length of a name, key or display text in an API field. */
 #define ZSRV_MAX_FIELD 200
 /* Most entries accepted in an input array (roles, redirect URIs, ...). */
 #define ZSRV_MAX_ITEMS 100
@@ -69,8 +69,8 @@ typedef void (*zsrv_handler)(struct zreq *z);
 #define ZROUTE_AUTH 2              /* Management/Admin API bearer auth */
 
 /*
- * Registers method+pattern. Patterns are grouped: httpd sees each pattern
- * once, and a method without a handler gets ZITADEL's 405 error body.
+ * Registers method+pattern. Patterns are grouped, so httpd gets each
+ * pattern once, and a method without a handler gets ZITADEL's 405 error body.
  */
 int zsrv_route(struct zsrv *srv, const char *method, const char *pattern, int flags,
                zsrv_handler handler);

@@ -189,20 +189,7 @@ static void human_import(struct zreq *z)
 
 static void users_search(struct zreq *z)
 {
-    json_t *body = zreq_body(z);
-    json_t *list = json_array();
-    const char *id;
-    json_t *user;
-
-    if (body != NULL) {
-        json_object_foreach(json_object_get(z->doc, STORE_USERS), id, user) {
-            if (api_in_org(z, user))
-                json_array_append(list, user);
-        }
-        api_list_reply(z, body, list);
-    }
-    json_decref(list);
-    json_decref(body);
+    api_search_org(z, STORE_USERS);
 }
 
 static void users_get(struct zreq *z)

@@ -218,6 +218,18 @@ const char *zjson_str(const json_t *obj, const char *key, const char *fallback)
     return s != NULL ? s : fallback;
 }
 
+long long zjson_uint(const json_t *obj, const char *key)
+{
+    json_t *v = json_object_get(obj, key);
+    long long n = 0;
+
+    if (json_is_integer(v))
+        return json_integer_value(v);
+    if (json_is_string(v) && sscanf(json_string_value(v), "%lld", &n) == 1)
+        return n;
+    return 0;
+}
+
 int zjson_bool(const json_t *obj, const char *key)
 {
     return json_is_true(json_object_get(obj, key));

@@ -71,6 +71,12 @@ void zjson_time(double t, char *buf, size_t size);
 /* Returns the string member key of obj, or fallback when absent or not a string. */
 const char *zjson_str(const json_t *obj, const char *key, const char *fallback);
 
+/*
+ * Returns the uint64 member key of obj, which the API sends as a string and
+ * accepts as a number too; 0 when absent or malformed.
+ */
+long long zjson_uint(const json_t *obj, const char *key);
+
 /* Returns the boolean member key of obj (0 when absent or not a boolean). */
 int zjson_bool(const json_t *obj, const char *key);
 
