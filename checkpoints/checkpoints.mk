@@ -37,7 +37,7 @@ checkpoint-%: setup-quiet $(CHECKPOINT) ## Run checkpoint N (make checkpoint-1):
 	@$(CHECKPOINT) run $* $(CHECKPOINT_ARGS)
 
 checkpoints: ## Set up, build, start the stack (TARGET=local) and run every checkpoint in order
-	@checkpoints/run-all "$(CHECKPOINT)" $(CHECKPOINT_ARGS)
+	@SAN=$(SAN) checkpoints/run-all "$(CHECKPOINT)" $(CHECKPOINT_ARGS)
 
 reports-index: $(CHECKPOINT) ## Rebuild reports/index.html from the reports on disk
 	@$(CHECKPOINT) index

@@ -68,6 +68,22 @@ static int compare_summaries(const void *a, const void *b)
     return strcmp(tx ? tx : "", ty ? ty : "");
 }
 
+/* Appends a commit as its first 12 hex digits, keeping a "-dirty" mark. */
+static void commit_cell(struct strbuf *sb, json_t *value)
+{
+    const char *commit = json_string_value(value);
+    const char *dirty = commit ? strstr(commit, "-dirty") : NULL;
+
+    strbuf_puts(sb, "<td><code>");
+    if (commit && strlen(commit) >= 40) {
+        strbuf_append(sb, commit, 12);
+        report_escape_xml(sb, dirty ? "-dirty" : "");
+    } else {
+        report_escape_xml(sb, commit ? commit : "-");
+    }
+    strbuf_puts(sb, "</code></td>");
+}
+
 static void cell(struct strbuf *sb, json_t *value)
 {
     strbuf_puts(sb, "<td>");
@@ -117,7 +133,7 @@ char *report_index_html(json_t *summaries)
                       (long long)json_integer_value(json_object_get(sum, "failed")),
                       (long long)json_integer_value(json_object_get(sum, "skipped")));
         cell(&sb, json_object_get(s, "started_at"));
-        cell(&sb, json_object_get(s, "commit"));
+        commit_cell(&sb, json_object_get(s, "commit"));
         strbuf_puts(&sb, "</tr>\n");
     }
     if (count)

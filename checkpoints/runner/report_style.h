@@ -76,6 +76,7 @@
     "table.index th,table.index td{text-align:left;padding:8px 12px;" \
     "border-bottom:1px solid var(--line)}" \
     "table.index th{background:var(--panel);font-size:13px;color:var(--muted)}" \
+    "table.index td+td{white-space:nowrap}table.index a{color:#0550ae}" \
     "footer{margin-top:32px;color:var(--muted);font-size:13px}"
 
 #endif

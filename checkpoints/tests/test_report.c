@@ -158,8 +158,9 @@ static void write_all_and_index(void **state)
 
 static void index_lists_reports(void **state)
 {
-    json_t *summaries = json_pack("[{s:i, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}}]",
+    json_t *summaries = json_pack("[{s:i, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}}]",
                                   "checkpoint", 1, "title", "<b>", "target", "local-test",
+                                  "commit", "0123456789abcdef0123456789abcdef01234567-dirty",
                                   "outcome", "failed", "href",
                                   "local-test/checkpoint-1/report.html", "summary", "passed",
                                   2, "failed", 1, "skipped", 0);
@@ -171,6 +172,7 @@ static void index_lists_reports(void **state)
     assert_non_null(strstr(html, "href=\"local-test/checkpoint-1/report.html\""));
     assert_non_null(strstr(html, "1. &lt;b&gt;"));
     assert_non_null(strstr(html, "2 passed, 1 failed, 0 skipped"));
+    assert_non_null(strstr(html, "<code>0123456789ab-dirty</code>"));
     free(html);
     json_decref(summaries);
 }
