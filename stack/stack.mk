@@ -6,7 +6,7 @@ STACK := HITO_ENV=$(HITO_ENV) SAN=$(SAN) stack/bin/stack
 
 ##@ Local stack (HITO_ENV=dev|test)
 .PHONY: up down status logs stop-component start-component check-config
-up: setup-quiet ## Start the stack unless it runs; return when every component is ready
+up: build ## Build, start the stack unless it runs, and wait until every component is ready
 	@$(STACK) up
 
 down: ## Stop the stack and every process it started
