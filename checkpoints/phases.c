@@ -20,6 +20,15 @@ extern const struct scenario identity_role_hierarchy;
 extern const struct scenario identity_provision_idempotent;
 extern const struct scenario identity_key_rotation;
 extern const struct scenario identity_login_pkce;
+extern const struct scenario gateway_health;
+extern const struct scenario gateway_cors;
+extern const struct scenario gateway_invalid_tokens;
+extern const struct scenario gateway_claim_checks;
+extern const struct scenario gateway_roles;
+extern const struct scenario gateway_identity_flow;
+extern const struct scenario gateway_passthrough;
+extern const struct scenario gateway_rate_limits;
+extern const struct scenario gateway_metrics;
 
 static const struct scenario *const checkpoint_1[] = {
     &infra_name_resolution,
@@ -44,6 +53,19 @@ static const struct scenario *const checkpoint_2[] = {
     NULL,
 };
 
+static const struct scenario *const checkpoint_3[] = {
+    &gateway_health,
+    &gateway_cors,
+    &gateway_invalid_tokens,
+    &gateway_claim_checks,
+    &gateway_roles,
+    &gateway_identity_flow,
+    &gateway_passthrough,
+    &gateway_rate_limits,
+    &gateway_metrics,
+    NULL,
+};
+
 static const struct phase phases[] = {
     {
         .number = 1,
@@ -60,6 +82,16 @@ static const struct phase phases[] = {
                        "service, enforces the password and lockout policies, and is "
                        "provisioned idempotently from zitadel/model.json.",
         .scenarios = checkpoint_2,
+    },
+    {
+        .number = 3,
+        .title = "Gateway",
+        .description = "KrakenD routes every public API, validates tokens of the identity "
+                       "provider (signature, issuer, audience, roles), propagates the caller's "
+                       "identity to backends, answers CORS preflights, enforces per-client and "
+                       "per-route rate limits, passes backend statuses through and exports "
+                       "its counters to Prometheus.",
+        .scenarios = checkpoint_3,
     },
 };
 
