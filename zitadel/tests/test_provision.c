@@ -23,10 +23,16 @@
 #define MODEL_PATH "zitadel/model.json"
 #define FAKE_MAX_CALLS 256
 
-/* Returns one status and body for every request and records the calls. */
+/*
+ * Returns one status and body for every request and records the calls.
+ * When write_status is set, writes (not GET, not _search) get it and
+ * write_body in place.
+ */
 struct fake {
     long status;
     const char *body;
+    long write_status;
+    const char *write_body;
     int calls;
     int writes;
     char last[FAKE_MAX_CALLS][128];
@@ -45,8 +51,14 @@ static int fake_send(void *user, const char *method, const char *url, const char
     if (f->calls < FAKE_MAX_CALLS)
         snprintf(f->last[f->calls], sizeof(f->last[0]), "%s %s", method, path ? path : url);
     f->calls++;
-    if (strcmp(method, "GET") != 0 && strstr(url, "_search") == NULL)
+    if (strcmp(method, "GET") != 0 && strstr(url, "_search") == NULL) {
         f->writes++;
+        if (f->write_status != 0) {
+            *status = f->write_status;
+            *response = strdup(f->write_body);
+            return HITO_OK;
+        }
+    }
     *status = f->status;
     *response = strdup(f->body);
     return HITO_OK;
@@ -317,6 +329,63 @@ static void plan_on_empty_instance_writes_nothing(void **state)
     assert_true(changes > 30);
 }
 
+/* Reads find nothing (and a default policy); every create gets 409. */
+static void conflicts_count_as_no_change(void **state)
+{
+    struct fake f = {.status = 200,
+                     .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
+                             "\"policy\":{\"isDefault\":true},\"result\":[]}",
+                     .write_status = 409,
+                     .write_body = "{\"code\":6,\"message\":\"already exists (X-1)\"}"};
+    struct hito_error err = {0};
+    int changes, rc;
+
+    (void)state;
+    run_with(&f, 0, &changes, &rc, &err);
+    assert_int_equal(rc, HITO_OK);
+    assert_true(f.writes > 30);
+    assert_int_equal(changes, 0);
+}
+
+/* A 400 FAILED_PRECONDITION on a create (not an update) is an error. */
+static void precondition_on_create_fails(void **state)
+{
+    struct fake f = {.status = 200,
+                     .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
+                             "\"policy\":{\"isDefault\":true},\"result\":[]}",
+                     .write_status = 400,
+                     .write_body = "{\"code\":9,\"message\":\"not changed (X-2)\"}"};
+    struct hito_error err = {0};
+    int changes, rc;
+
+    (void)state;
+    run_with(&f, 0, &changes, &rc, &err);
+    assert_int_equal(rc, HITO_ERR_PROTOCOL);
+    assert_string_equal(err.message, "set password complexity policy: HTTP 400: "
+                                     "not changed (X-2)");
+}
+
+/* A policy that differs is updated with PUT; 400 FAILED_PRECONDITION is no change. */
+static void precondition_on_update_unchanged(void **state)
+{
+    struct fake f = {.status = 200,
+                     .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
+                             "\"policy\":{\"minLength\":\"8\"},\"result\":[]}",
+                     .write_status = 400,
+                     .write_body = "{\"code\":9,\"message\":\"not changed (X-2)\"}"};
+    struct hito_error err = {0};
+    int changes, rc;
+
+    (void)state;
+    run_with(&f, 0, &changes, &rc, &err);
+    /* Both policies are PUT and unchanged; the project create then fails. */
+    assert_int_equal(rc, HITO_ERR_PROTOCOL);
+    assert_string_equal(f.last[2], "PUT /management/v1/policies/password/complexity");
+    assert_string_equal(f.last[4], "PUT /management/v1/policies/lockout");
+    assert_non_null(strstr(err.message, "create project \"hito platform\": HTTP 400"));
+    assert_int_equal(changes, 0);
+}
+
 static void error_names_object_and_status(void **state)
 {
     struct fake f = {.status = 403,
@@ -348,6 +417,9 @@ int main(void)
         cmocka_unit_test(outputs_missing_file_is_empty),
         cmocka_unit_test(outputs_bad_line_named),
         cmocka_unit_test(plan_on_empty_instance_writes_nothing),
+        cmocka_unit_test(conflicts_count_as_no_change),
+        cmocka_unit_test(precondition_on_create_fails),
+        cmocka_unit_test(precondition_on_update_unchanged),
         cmocka_unit_test(error_names_object_and_status),
     };
 
