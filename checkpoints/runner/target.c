@@ -203,6 +203,9 @@ static int load_local(struct target *t, const char *root, const char *env,
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     snprintf(path, sizeof(path), "%s/stack/settings/%s.env", root, env);
     rc = load_file(t, path, 0, err);
+    if (rc == HITO_ERR_NOT_FOUND)
+        return hito_error_set(err, rc, "no settings for HITO_ENV=%s: %s is missing", env,
+                              path);
     if (rc != HITO_OK)
         return rc;
     snprintf(path, sizeof(path), "%s/run/%s/secrets.env", root, env);
