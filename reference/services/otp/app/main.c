@@ -1,8 +1,8 @@
 /*
  * otp: the OTP service. Settings come from stack/settings/$HITO_ENV.env,
- * run/$HITO_ENV/secrets.env and the environment (see README.md); the
- * working directory must be the repository root. It runs until SIGINT or
- * SIGTERM.
+ * run/$HITO_ENV/secrets.env, run/$HITO_ENV/zitadel.env and the environment
+ * (see README.md), so the working directory must be the repository root.
+ * It runs until SIGINT or SIGTERM.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -34,7 +34,7 @@ int main(void)
         return 1;
     level = log_level_parse(config_get_default(cfg, "LOG_LEVEL", "info"));
     log_init("otp", level < 0 ? LOG_LEVEL_INFO : (enum log_level)level, NULL);
-    if (config_load_profile(cfg, NULL, &err) != HITO_OK ||
+    if (otp_settings_load_profile(cfg, &err) != HITO_OK ||
         otp_settings_load(cfg, settings, &err) != HITO_OK) {
         LOG_ERROR("invalid settings", "error", err.message);
         goto out;

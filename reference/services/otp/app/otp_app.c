@@ -10,6 +10,7 @@
 #include "hito/db.h"
 #include "hito/httpd.h"
 #include "hito/log.h"
+#include "hito/token_cache.h"
 #include "http/otp_http.h"
 #include "otp_auth.h"
 #include "postgres/otp_pg.h"
@@ -26,6 +27,7 @@ struct otp_app {
     struct otp_redis *redis;
     struct db_pool *db;
     struct otp_pg *pg;
+    struct token_cache *tokens;
     struct otp_whatsapp *whatsapp;
     struct otp_auth *auth;
     struct otp_service *service;
@@ -75,12 +77,22 @@ static int open_stores(struct otp_app *app, struct hito_error *err)
 static int build_domain(struct otp_app *app, struct hito_error *err)
 {
     const struct otp_settings *s = &app->settings;
+    struct token_cache_options token_opts = { s->token_url, s->client_id, s->client_secret,
+                                              s->token_scope, 0, s->whatsapp_timeout_ms };
     struct otp_whatsapp_options wa = { s->whatsapp_url, s->whatsapp_template,
-                                       s->whatsapp_language, s->whatsapp_timeout_ms };
+                                       s->whatsapp_language, s->whatsapp_timeout_ms, NULL };
     struct otp_auth_options auth = { s->auth_issuer, s->auth_audience, s->auth_jwks_url,
                                      s->auth_roles };
     struct otp_service_deps deps;
 
+    if (s->client_id[0] != '\0') {
+        app->tokens = token_cache_new(&token_opts, err);
+        if (app->tokens == NULL)
+            return err->code;
+        wa.tokens = app->tokens;
+    } else {
+        LOG_WARN("OTP_CLIENT_ID is not set: calls to the WhatsApp service carry no token");
+    }
     app->whatsapp = otp_whatsapp_new(&wa, err);
     if (app->whatsapp == NULL)
         return err->code;
@@ -171,6 +183,7 @@ void otp_app_free(struct otp_app *app)
     otp_service_free(app->service);
     otp_auth_free(app->auth);
     otp_whatsapp_free(app->whatsapp);
+    token_cache_free(app->tokens);
     otp_pg_free(app->pg);
     db_pool_free(app->db);
     otp_redis_free(app->redis);

@@ -2,7 +2,9 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -155,6 +157,39 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
 }
 
 /*
+ * The OTP service's own client credentials (ZITADEL user svc-otp), and a
+ * scope that requests the project audience and roles as ZITADEL spells it.
+ */
+static int load_client(const struct config *cfg, struct otp_settings *out,
+                       struct hito_error *err)
+{
+    const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
+    int rc;
+
+    rc = copy_text(config_get_default(cfg, "OTP_CLIENT_ID",
+                                      config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "")),
+                   out->client_id, sizeof(out->client_id), "OTP_CLIENT_ID", err);
+    if (rc == HITO_OK)
+        rc = copy_text(config_get_default(
+                           cfg, "OTP_CLIENT_SECRET",
+                           config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_SECRET", "")),
+                       out->client_secret, sizeof(out->client_secret), "OTP_CLIENT_SECRET",
+                       err);
+    if (rc != HITO_OK)
+        return rc;
+    snprintf(out->token_url, sizeof(out->token_url), "%.200s/oauth/v2/token",
+             out->auth_issuer);
+    rc = copy_text(config_get_default(cfg, "OTP_TOKEN_URL", out->token_url), out->token_url,
+                   sizeof(out->token_url), "OTP_TOKEN_URL", err);
+    if (rc == HITO_OK && snprintf(out->token_scope, sizeof(out->token_scope),
+                                  "openid urn:zitadel:iam:org:project:id:%.200s:aud "
+                                  "urn:zitadel:iam:org:projects:roles",
+                                  project) >= (int)sizeof(out->token_scope))
+        rc = hito_error_set(err, HITO_ERR_INVALID, "ZITADEL_PROJECT_ID is too long");
+    return rc;
+}
+
+/*
  * Service tokens come from the stack's ZITADEL unless OTP_AUTH_ISSUER and
  * OTP_AUTH_JWKS_URL are set. The issuer is spelled with "localhost"
  * as ZITADEL writes it into "iss", and /oauth/v2/keys is its JWKS path. The
@@ -187,6 +222,8 @@ static int load_auth(const struct config *cfg, struct otp_settings *out, struct 
     if (rc == HITO_OK)
         rc = copy_text(config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
                        out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
+    if (rc == HITO_OK)
+        rc = load_client(cfg, out, err);
     return rc;
 }
 
@@ -262,10 +299,26 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
     return rc;
 }
 
+int otp_settings_load_profile(struct config *cfg, struct hito_error *err)
+{
+    const char *env = getenv("HITO_ENV");
+    char path[OTP_SETTINGS_TEXT_SIZE];
+    int rc;
+
+    rc = config_load_profile(cfg, NULL, err);
+    if (rc != HITO_OK)
+        return rc;
+    snprintf(path, sizeof(path), "run/%.64s/zitadel.env", env && env[0] ? env : "dev");
+    if (access(path, R_OK) != 0)
+        return HITO_OK;
+    return config_load_file(cfg, path, err);
+}
+
 void otp_settings_clear(struct otp_settings *settings)
 {
     OPENSSL_cleanse(settings->hmac_key, sizeof(settings->hmac_key));
     OPENSSL_cleanse(settings->proof_key, sizeof(settings->proof_key));
     OPENSSL_cleanse(settings->pg_conninfo, sizeof(settings->pg_conninfo));
     OPENSSL_cleanse(settings->redis_password, sizeof(settings->redis_password));
+    OPENSSL_cleanse(settings->client_secret, sizeof(settings->client_secret));
 }

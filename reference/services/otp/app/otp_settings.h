@@ -1,7 +1,8 @@
 /*
  * otp_settings.h - the OTP service's settings, read from the settings
  * profile (stack/settings/$HITO_ENV.env), the secrets file
- * (run/$HITO_ENV/secrets.env) and the environment.
+ * (run/$HITO_ENV/secrets.env), ZITADEL's provisioning output
+ * (run/$HITO_ENV/zitadel.env) and the environment.
  */
 #ifndef OTP_SETTINGS_H
 #define OTP_SETTINGS_H
@@ -28,6 +29,12 @@ struct otp_settings {
     char whatsapp_template[OTP_SETTINGS_TEXT_SIZE];
     char whatsapp_language[OTP_SETTINGS_TEXT_SIZE];
     long whatsapp_timeout_ms;
+    /* Client credentials of the OTP service's own ZITADEL user, for the
+     * token it sends to the WhatsApp service; no token when the id is empty. */
+    char client_id[OTP_SETTINGS_TEXT_SIZE];
+    char client_secret[OTP_SETTINGS_TEXT_SIZE];
+    char token_url[OTP_SETTINGS_TEXT_SIZE];
+    char token_scope[2 * OTP_SETTINGS_TEXT_SIZE];
     char auth_issuer[OTP_SETTINGS_TEXT_SIZE];     /* service tokens: iss */
     char auth_audience[OTP_SETTINGS_TEXT_SIZE];   /* service tokens: aud */
     char auth_jwks_url[OTP_SETTINGS_TEXT_SIZE];
@@ -50,7 +57,14 @@ struct otp_settings {
 int otp_settings_load(const struct config *cfg, struct otp_settings *out,
                       struct hito_error *err);
 
-/* Overwrites the secrets held in settings. */
+/*
+ * Loads the profile of $HITO_ENV (config_load_profile) and, when it exists,
+ * run/$HITO_ENV/zitadel.env, which ZITADEL provisioning writes (project id,
+ * client credentials).
+ */
+int otp_settings_load_profile(struct config *cfg, struct hito_error *err);
+
+/* Overwrites the secrets that settings contains. */
 void otp_settings_clear(struct otp_settings *settings);
 
 #endif

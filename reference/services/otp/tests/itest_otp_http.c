@@ -27,6 +27,7 @@ struct fake_whatsapp {
     struct httpd *srv;
     pthread_mutex_t lock;
     char last_body[FAKE_BODY_SIZE];
+    char last_authorization[FAKE_BODY_SIZE];
     int fail;
     long delay_ms; /* beyond OTP_WHATSAPP_TIMEOUT_MS: the sender times out */
     int requests;
@@ -55,6 +56,8 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
 
     pthread_mutex_lock(&wa->lock);
     snprintf(wa->last_body, sizeof(wa->last_body), "%.*s", (int)len, body);
+    snprintf(wa->last_authorization, sizeof(wa->last_authorization), "%s",
+             httpd_header(req, "Authorization") ? httpd_header(req, "Authorization") : "");
     wa->requests++;
     fail = wa->fail;
     delay.tv_sec = wa->delay_ms / 1000;
@@ -67,6 +70,14 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
         httpd_reply_json(req, 200, json_pack("{s:[{s:s}]}", "messages", "id", "wamid.test"));
 }
 
+/* The token endpoint of the OTP service's client credentials. */
+static void fake_token_handle(struct httpd_req *req, void *user)
+{
+    (void)user;
+    httpd_reply_json(req, 200, json_pack("{s:s, s:s, s:i}", "access_token", "fake-token-1",
+                                         "token_type", "Bearer", "expires_in", 3600));
+}
+
 static void start_fake_whatsapp(struct fake_whatsapp *wa)
 {
     struct httpd_options opts = { .service = "fake-whatsapp", .listen = "127.0.0.1:0",
@@ -76,6 +87,7 @@ static void start_fake_whatsapp(struct fake_whatsapp *wa)
     wa->srv = httpd_new(&opts, NULL);
     assert_non_null(wa->srv);
     assert_int_equal(httpd_route(wa->srv, "POST", "/v1/messages", fake_whatsapp_handle, wa), 0);
+    assert_int_equal(httpd_route(wa->srv, "POST", "/oauth/v2/token", fake_token_handle, wa), 0);
     assert_int_equal(httpd_start(wa->srv, NULL), 0);
     snprintf(wa->url, sizeof(wa->url), "http://127.0.0.1:%d", httpd_port(wa->srv));
 }
@@ -93,6 +105,7 @@ static int group_setup(void **state)
 {
     struct config *cfg = otp_itest_config();
     struct hito_error err = { 0 };
+    char token_url[128];
     char *doc;
 
     (void)state;
@@ -109,6 +122,10 @@ static int group_setup(void **state)
     config_set(cfg, "OTP_AUTH_AUDIENCE", TEST_AUDIENCE);
     config_set(cfg, "OTP_AUTH_JWKS_URL", suite.jwks.url);
     config_set(cfg, "OTP_WHATSAPP_TIMEOUT_MS", "500");
+    config_set(cfg, "OTP_CLIENT_ID", "otp-itest");
+    config_set(cfg, "OTP_CLIENT_SECRET", "otp-itest-secret");
+    snprintf(token_url, sizeof(token_url), "%s/oauth/v2/token", suite.whatsapp.url);
+    config_set(cfg, "OTP_TOKEN_URL", token_url);
     /* The stack's secrets file has no OTP keys unless the service ran. */
     if (config_get(cfg, "OTP_HMAC_KEY") == NULL)
         config_set(cfg, "OTP_HMAC_KEY", "itest-hmac-key-0123456789abcdef-0123");
@@ -229,6 +246,7 @@ static void http_issue_sends_template(void **state)
 
     sent = json_loads(suite.whatsapp.last_body, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(sent, "to")), phone);
+    assert_string_equal(suite.whatsapp.last_authorization, "Bearer fake-token-1");
     assert_string_equal(json_string_value(json_object_get(sent, "type")), "template");
     components = json_object_get(json_object_get(sent, "template"), "components");
     button = json_array_get(components, 1);

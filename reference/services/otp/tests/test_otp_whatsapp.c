@@ -11,7 +11,7 @@
 
 static json_t *build(const char *phone, const char *code)
 {
-    struct otp_whatsapp_options opts = { "http://127.0.0.1:1", "otp_code", "es", 1000 };
+    struct otp_whatsapp_options opts = { "http://127.0.0.1:1", "otp_code", "es", 1000, NULL };
     struct otp_whatsapp *whatsapp = otp_whatsapp_new(&opts, NULL);
     char *text;
     json_t *body;
@@ -68,7 +68,7 @@ static void body_puts_code_in_body_and_button(void **state)
 
 static void new_rejects_missing_url(void **state)
 {
-    struct otp_whatsapp_options opts = { NULL, "otp_code", "es", 1000 };
+    struct otp_whatsapp_options opts = { NULL, "otp_code", "es", 1000, NULL };
     struct hito_error err = { 0 };
 
     (void)state;

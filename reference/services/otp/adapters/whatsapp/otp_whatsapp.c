@@ -11,6 +11,7 @@
 #include "hito/log.h"
 
 #define OTP_WHATSAPP_HEADER_SIZE 160
+#define OTP_WHATSAPP_AUTH_HEADER_SIZE (TOKEN_CACHE_MAX_TOKEN_BYTES + 32)
 /* Part of the WhatsApp service's error message kept in the reason. */
 #define OTP_WHATSAPP_REASON_MAX 200
 
@@ -19,6 +20,7 @@ struct otp_whatsapp {
     char template_name[OTP_WHATSAPP_NAME_SIZE];
     char language[OTP_WHATSAPP_NAME_SIZE];
     long timeout_ms;
+    struct token_cache *tokens;
 };
 
 struct otp_whatsapp *otp_whatsapp_new(const struct otp_whatsapp_options *opts,
@@ -44,6 +46,7 @@ struct otp_whatsapp *otp_whatsapp_new(const struct otp_whatsapp_options *opts,
              opts->template_name);
     snprintf(whatsapp->language, sizeof(whatsapp->language), "%s", opts->language);
     whatsapp->timeout_ms = opts->timeout_ms;
+    whatsapp->tokens = opts->tokens;
     return whatsapp;
 }
 
@@ -109,26 +112,58 @@ static int report_refusal(const struct httpc_response *res, struct hito_error *e
     return rc;
 }
 
+/*
+ * Stores in *header "Authorization: Bearer <token>" (the caller frees it),
+ * or NULL when the notifier has no token cache.
+ */
+static int bearer_header(struct otp_whatsapp *whatsapp, char **header, struct hito_error *err)
+{
+    char *token = NULL;
+    int rc;
+
+    *header = NULL;
+    if (whatsapp->tokens == NULL)
+        return HITO_OK;
+    rc = token_cache_get(whatsapp->tokens, &token, err);
+    if (rc != HITO_OK) {
+        LOG_WARN("getting a token for the WhatsApp service failed", "error",
+                 err ? err->message : "");
+        return hito_error_set(err, HITO_ERR_UNAVAILABLE,
+                              "no token for the WhatsApp service could be obtained");
+    }
+    *header = malloc(OTP_WHATSAPP_AUTH_HEADER_SIZE);
+    if (*header != NULL)
+        snprintf(*header, OTP_WHATSAPP_AUTH_HEADER_SIZE, "Authorization: Bearer %s", token);
+    free(token);
+    return *header != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+}
+
 static int send_code(void *self, const char *phone, const char *code, const char *purpose,
                      const char *request_id, char message_id[OTP_MESSAGE_ID_SIZE],
                      struct hito_error *err)
 {
     struct otp_whatsapp *whatsapp = self;
     char request_id_header[OTP_WHATSAPP_HEADER_SIZE];
-    const char *headers[] = { "Content-Type: application/json", request_id_header, NULL };
+    char *auth_header = NULL;
+    const char *headers[] = { "Content-Type: application/json", request_id_header, NULL,
+                              NULL };
     struct httpc_request req = { 0 };
     struct httpc_response res = { 0 };
     char *body;
     int rc;
 
     (void)purpose;
+    rc = bearer_header(whatsapp, &auth_header, err);
+    if (rc != HITO_OK)
+        return rc;
+    headers[2] = auth_header;
     body = otp_whatsapp_body(whatsapp, phone, code);
-    if (body == NULL)
+    if (body == NULL) {
+        free(auth_header);
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    }
     snprintf(request_id_header, sizeof(request_id_header), "X-Request-Id: %.100s",
              request_id ? request_id : "-");
-    /* NOTE: the WhatsApp service's authentication of callers is not defined
-     * yet; a service token (hito/token_cache.h) goes here once it is. */
     req.method = "POST";
     req.url = whatsapp->url;
     req.headers = headers;
@@ -139,9 +174,12 @@ static int send_code(void *self, const char *phone, const char *code, const char
     rc = httpc_do(&req, &res, err);
     OPENSSL_cleanse(body, strlen(body));
     free(body);
+    free(auth_header);
     /* The caller's reply names no internal address, so the detail is logged. */
     if (rc != HITO_OK)
         LOG_WARN("the WhatsApp service request failed", "error", err ? err->message : "");
+    if (rc == HITO_OK && res.status == 401 && whatsapp->tokens != NULL)
+        token_cache_invalidate(whatsapp->tokens);
     if (rc == HITO_OK && (res.status < 200 || res.status > 299))
         rc = report_refusal(&res, err);
     else if (rc == HITO_OK)

@@ -12,6 +12,7 @@
 #define OTP_WHATSAPP_H
 
 #include "hito/err.h"
+#include "hito/token_cache.h"
 #include "otp_ports.h"
 
 #define OTP_WHATSAPP_URL_SIZE 512
@@ -22,6 +23,7 @@ struct otp_whatsapp_options {
     const char *template_name;
     const char *language;     /* template language code, "es" */
     long timeout_ms;
+    struct token_cache *tokens; /* bearer tokens for the call; NULL: none */
 };
 
 struct otp_whatsapp;
