@@ -114,6 +114,12 @@ void api_apply_update(struct zreq *z, json_t *current, const json_t *next, const
     json_decref(merged);
 }
 
+void api_apply_update_new(struct zreq *z, json_t *current, json_t *next, const char *what)
+{
+    api_apply_update(z, current, next, what);
+    json_decref(next);
+}
+
 int api_check_room(struct zreq *z, const char *collection)
 {
     if (store_has_room(z->srv->store, collection))

@@ -54,6 +54,9 @@ void api_not_changed(struct zreq *z, const char *what);
  */
 void api_apply_update(struct zreq *z, json_t *current, const json_t *next, const char *what);
 
+/* Like api_apply_update, but takes the reference to next. */
+void api_apply_update_new(struct zreq *z, json_t *current, json_t *next, const char *what);
+
 /* Sets 429 when a collection is full; returns -1 then, else 0. */
 int api_check_room(struct zreq *z, const char *collection);
 

@@ -371,6 +371,26 @@ out:
     json_decref(body);
 }
 
+static void roles_update(struct zreq *z)
+{
+    json_t *project = project_in_org(z);
+    json_t *role = json_object_get(json_object_get(project, "_roles"),
+                                   httpd_param(z->http, "key"));
+    json_t *body = role ? zreq_body(z) : NULL;
+    const char *display;
+    const char *group;
+
+    if (project != NULL && role == NULL)
+        api_not_found(z, "Role");
+    if (body == NULL || zreq_string(z, body, "displayName", ZSRV_MAX_FIELD, 0, &display) < 0 ||
+        zreq_string(z, body, "group", ZSRV_MAX_FIELD, 0, &group) < 0)
+        goto out;
+    api_apply_update_new(z, role, json_pack("{s:s, s:s}", "displayName", display ? display : "",
+                                            "group", group ? group : ""), "Role");
+out:
+    json_decref(body);
+}
+
 static void roles_search(struct zreq *z)
 {
     json_t *project = project_in_org(z);
@@ -540,6 +560,72 @@ out:
     json_decref(body);
 }
 
+/* Returns the app of the path's project and app id, or NULL after a 404. */
+static json_t *app_in_project(struct zreq *z)
+{
+    json_t *project = project_in_org(z);
+    json_t *app = project ? api_get(z, STORE_APPS, "appId") : NULL;
+
+    if (project != NULL && (app == NULL || strcmp(zjson_str(app, "_projectId", ""),
+                                                  zjson_str(project, "id", "")) != 0)) {
+        api_not_found(z, "Application");
+        return NULL;
+    }
+    return app;
+}
+
+static void apps_update_oidc(struct zreq *z)
+{
+    json_t *app = app_in_project(z);
+    json_t *current = json_object_get(app, "oidcConfig");
+    json_t *body = current ? zreq_body(z) : NULL;
+    json_t *next = body ? oidc_config(z, body) : NULL;
+
+    if (app != NULL && current == NULL)
+        zreq_error(z, ZGRPC_FAILED_PRECONDITION, "EMU-APP01", "Application is not an OIDC app");
+    if (next != NULL) {
+        json_object_set(next, "clientId", json_object_get(current, "clientId"));
+        /* The details of the app change with its config. */
+        if (!json_equal(next, current)) {
+            json_object_set(app, "oidcConfig", next);
+            store_stamp_change(z->srv->store, app);
+            z->dirty = 1;
+            api_details_reply(z, app);
+        } else {
+            api_not_changed(z, "Application");
+        }
+    }
+    json_decref(next);
+    json_decref(body);
+}
+
+static void apps_generate_secret(struct zreq *z)
+{
+    json_t *app = app_in_project(z);
+    const char *method;
+    char secret[SECRET_TEXT];
+
+    if (app == NULL)
+        return;
+    method = zjson_str(json_object_get(app, "apiConfig"), "authMethodType",
+                       zjson_str(json_object_get(app, "oidcConfig"), "authMethodType", ""));
+    if (strcmp(method, "API_AUTH_METHOD_TYPE_BASIC") != 0 &&
+        strcmp(method, "OIDC_AUTH_METHOD_TYPE_BASIC") != 0 &&
+        strcmp(method, "OIDC_AUTH_METHOD_TYPE_POST") != 0) {
+        zreq_error(z, ZGRPC_FAILED_PRECONDITION, "EMU-APP02",
+                   "Application does not authenticate with a secret");
+        return;
+    }
+    if (api_new_secret(app, secret, sizeof(secret)) < 0) {
+        zreq_error(z, ZGRPC_INTERNAL, "EMU-RAND1", "secret generation failed");
+        return;
+    }
+    store_stamp_change(z->srv->store, app);
+    z->dirty = 1;
+    zreq_json(z, 200, json_pack("{s:s, s:o}", "clientSecret", secret, "details",
+                                store_details(app)));
+}
+
 static void apps_search(struct zreq *z)
 {
     json_t *project = project_in_org(z);
@@ -572,5 +658,14 @@ int zsrv_routes_mgmt(struct zsrv *srv)
     rc |= zsrv_route(srv, "POST", "/management/v1/projects/{pid}/apps/oidc", f, apps_add_oidc);
     rc |= zsrv_route(srv, "POST", "/management/v1/projects/{pid}/apps/api", f, apps_add_api);
     rc |= zsrv_route(srv, "POST", "/management/v1/projects/{pid}/apps/_search", f, apps_search);
+    rc |= zsrv_route(srv, "PUT", "/management/v1/projects/{pid}/roles/{key}", f, roles_update);
+    rc |= zsrv_route(srv, "PUT", "/management/v1/projects/{pid}/apps/{appId}/oidc_config", f,
+                     apps_update_oidc);
+    rc |= zsrv_route(srv, "POST",
+                     "/management/v1/projects/{pid}/apps/{appId}/api_config/_generate_client_secret",
+                     f, apps_generate_secret);
+    rc |= zsrv_route(srv, "POST",
+                     "/management/v1/projects/{pid}/apps/{appId}/oidc_config/_generate_client_secret",
+                     f, apps_generate_secret);
     return rc != 0 ? HITO_ERR_LIMIT : HITO_OK;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "claims.h"
 #include "jose.h"
 #include "policy.h"
 #include "users.h"
@@ -352,6 +353,155 @@ static void user_unlock(struct zreq *z)
 
 /* ---- grants ---- */
 
+/* Sets a 400 and returns nonzero when a role key is not defined on the project. */
+static int roles_missing(struct zreq *z, const json_t *project, const json_t *keys)
+{
+    size_t i;
+    json_t *key;
+
+    json_array_foreach(keys, i, key) {
+        if (json_object_get(json_object_get(project, "_roles"), json_string_value(key)) == NULL) {
+            zreq_error(z, ZGRPC_FAILED_PRECONDITION, "COMMAND-4m9vS",
+                       "Role %s does not exist on the project", json_string_value(key));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void grant_update(struct zreq *z)
+{
+    json_t *user = user_in_org(z);
+    json_t *grant = user ? api_get(z, STORE_GRANTS, "grantId") : NULL;
+    json_t *body = NULL;
+    json_t *keys = NULL;
+    json_t *project;
+
+    if (user != NULL && (grant == NULL || strcmp(zjson_str(grant, "userId", ""),
+                                                 zjson_str(user, "id", "")) != 0)) {
+        api_not_found(z, "User grant");
+        return;
+    }
+    body = grant ? zreq_body(z) : NULL;
+    if (body == NULL || (keys = zreq_strings(z, body, "roleKeys", ZSRV_MAX_FIELD)) == NULL)
+        goto out;
+    project = json_object_get(json_object_get(z->doc, STORE_PROJECTS),
+                              zjson_str(grant, "projectId", ""));
+    if (!roles_missing(z, project, keys))
+        api_apply_update_new(z, grant, json_pack("{s:O}", "roleKeys", keys), "User grant");
+out:
+    json_decref(keys);
+    json_decref(body);
+}
+
+static void machine_update(struct zreq *z)
+{
+    json_t *user = machine_in_org(z);
+    json_t *body = user ? zreq_body(z) : NULL;
+    const char *name;
+    const char *description;
+    const char *type;
+    json_t *next;
+
+    if (body == NULL || zreq_string(z, body, "name", ZSRV_MAX_FIELD, 1, &name) < 0 ||
+        zreq_string(z, body, "description", ZSRV_MAX_FIELD * 2, 0, &description) < 0 ||
+        zreq_string(z, body, "accessTokenType", ZSRV_MAX_FIELD, 0, &type) < 0)
+        goto out;
+    if (type != NULL && strcmp(type, "ACCESS_TOKEN_TYPE_BEARER") != 0 &&
+        strcmp(type, "ACCESS_TOKEN_TYPE_JWT") != 0) {
+        zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-ENUM1", "invalid accessTokenType: %s", type);
+        goto out;
+    }
+    next = json_deep_copy(json_object_get(user, "machine"));
+    json_object_set_new(next, "name", json_string(name));
+    json_object_set_new(next, "description", json_string(description ? description : ""));
+    json_object_set_new(next, "accessTokenType",
+                        json_string(type ? type : "ACCESS_TOKEN_TYPE_BEARER"));
+    api_apply_update_new(z, user, json_pack("{s:o}", "machine", next), "User");
+out:
+    json_decref(body);
+}
+
+static void password_set(struct zreq *z)
+{
+    json_t *user = user_in_org(z);
+    json_t *body = user ? zreq_body(z) : NULL;
+    const char *password;
+    char why[128];
+
+    if (body == NULL || zreq_string(z, body, "password", PASSWORD_MAX, 1, &password) < 0)
+        goto out;
+    if (json_object_get(user, "human") == NULL) {
+        zreq_error(z, ZGRPC_FAILED_PRECONDITION, "COMMAND-Uu8ap", "User is not a human user");
+    } else if (policy_check_password(users_policy(z->doc, "complexity",
+                                                  zjson_str(user, "_owner", "")),
+                                     password, why, sizeof(why)) < 0) {
+        zreq_error(z, ZGRPC_INVALID_ARGUMENT, "COMMA-HuJf6", "%s", why);
+    } else if (set_password(user, password) < 0) {
+        zreq_error(z, ZGRPC_INTERNAL, "EMU-RAND1", "password hashing failed");
+    } else {
+        /* A password change resets the failed-attempt counter, as in ZITADEL. */
+        policy_reset_failures(user);
+        store_stamp_change(z->srv->store, user);
+        z->dirty = 1;
+        api_details_reply(z, user);
+    }
+out:
+    json_decref(body);
+}
+
+/* IAM member roles of ZITADEL 2.40; only IAM_OWNER grants rights in the emulator. */
+static const char *const iam_roles[] = {
+    "IAM_OWNER", "IAM_OWNER_VIEWER", "IAM_ORG_MANAGER", "IAM_USER_MANAGER",
+    "IAM_ADMIN_IMPERSONATOR", "IAM_END_USER_IMPERSONATOR", NULL,
+};
+
+static void member_add(struct zreq *z)
+{
+    json_t *body = zreq_body(z);
+    json_t *roles = body ? zreq_strings(z, body, "roles", ZSRV_MAX_FIELD) : NULL;
+    const char *user_id;
+    json_t *user;
+    size_t i;
+    json_t *role;
+
+    if (roles == NULL || zreq_string(z, body, "userId", STORE_ID_SIZE, 1, &user_id) < 0)
+        goto out;
+    if (!zjson_bool(z->caller, "_iamOwner")) {
+        zreq_error(z, ZGRPC_PERMISSION_DENIED, "AUTH-5mWD2", "No matching permissions found");
+        goto out;
+    }
+    json_array_foreach(roles, i, role) {
+        size_t k = 0;
+
+        while (iam_roles[k] != NULL && strcmp(iam_roles[k], json_string_value(role)) != 0)
+            k++;
+        if (iam_roles[k] == NULL) {
+            zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-ROLE1", "invalid roles: unknown role %s",
+                       json_string_value(role));
+            goto out;
+        }
+    }
+    user = json_object_get(json_object_get(z->doc, STORE_USERS), user_id);
+    if (user == NULL) {
+        zreq_error(z, ZGRPC_NOT_FOUND, "QUERY-Dfbg2", "User could not be found");
+    } else if (json_object_get(user, "_iamRoles") != NULL) {
+        api_conflict(z, "Member");
+    } else if (json_array_size(roles) == 0) {
+        zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-ROLE2", "invalid roles: at least one role is required");
+    } else {
+        json_object_set(user, "_iamRoles", roles);
+        if (claims_scope_has(roles, "IAM_OWNER"))
+            json_object_set_new(user, "_iamOwner", json_true());
+        store_stamp_change(z->srv->store, user);
+        z->dirty = 1;
+        api_details_reply(z, user);
+    }
+out:
+    json_decref(roles);
+    json_decref(body);
+}
+
 static void grant_add(struct zreq *z)
 {
     json_t *user = user_in_org(z);
@@ -362,8 +512,6 @@ static void grant_add(struct zreq *z)
     const char *pid;
     const char *id;
     json_t *grant;
-    size_t i;
-    json_t *key;
 
     if (body == NULL || zreq_string(z, body, "projectId", STORE_ID_SIZE, 1, &pid) < 0 ||
         (keys = zreq_strings(z, body, "roleKeys", ZSRV_MAX_FIELD)) == NULL)
@@ -373,13 +521,8 @@ static void grant_add(struct zreq *z)
         api_not_found(z, "Project");
         goto out;
     }
-    json_array_foreach(keys, i, key) {
-        if (json_object_get(json_object_get(project, "_roles"), json_string_value(key)) == NULL) {
-            zreq_error(z, ZGRPC_FAILED_PRECONDITION, "COMMAND-4m9vS",
-                       "Role %s does not exist on the project", json_string_value(key));
-            goto out;
-        }
-    }
+    if (roles_missing(z, project, keys))
+        goto out;
     json_object_foreach(json_object_get(z->doc, STORE_GRANTS), id, grant) {
         if (strcmp(zjson_str(grant, "userId", ""), zjson_str(user, "id", "")) == 0 &&
             strcmp(zjson_str(grant, "projectId", ""), pid) == 0) {
@@ -500,6 +643,10 @@ int zsrv_routes_users(struct zsrv *srv)
     rc |= zsrv_route(srv, "POST", "/management/v1/users/{id}/_lock", f, user_lock);
     rc |= zsrv_route(srv, "POST", "/management/v1/users/{id}/_unlock", f, user_unlock);
     rc |= zsrv_route(srv, "POST", "/management/v1/users/{id}/grants", f, grant_add);
+    rc |= zsrv_route(srv, "PUT", "/management/v1/users/{id}/grants/{grantId}", f, grant_update);
+    rc |= zsrv_route(srv, "PUT", "/management/v1/users/{id}/machine", f, machine_update);
+    rc |= zsrv_route(srv, "POST", "/management/v1/users/{id}/password", f, password_set);
+    rc |= zsrv_route(srv, "POST", "/admin/v1/members", f, member_add);
     rc |= zsrv_route(srv, "POST", "/admin/v1/orgs/_setup", f, orgs_setup);
     return rc != 0 ? HITO_ERR_LIMIT : HITO_OK;
 }
