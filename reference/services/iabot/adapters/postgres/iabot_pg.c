@@ -104,6 +104,17 @@ static char *to_hex(const unsigned char *blob, size_t len)
     return hex;
 }
 
+static int nibble(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 static int from_hex(const char *hex, unsigned char **blob, size_t *len)
 {
     size_t n = strlen(hex), i;
@@ -115,13 +126,13 @@ static int from_hex(const char *hex, unsigned char **blob, size_t *len)
     if (out == NULL)
         return -1;
     for (i = 0; i < n / 2; i++) {
-        unsigned int byte;
+        int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
 
-        if (sscanf(hex + 2 * i, "%2x", &byte) != 1) {
+        if (high < 0 || low < 0) {
             free(out);
             return -1;
         }
-        out[i] = (unsigned char)byte;
+        out[i] = (unsigned char)(high << 4 | low);
     }
     *blob = out;
     *len = n / 2;
@@ -191,7 +202,7 @@ static int load_model(void *self, const char *version, struct iabot_model_record
     return rc;
 }
 
-/* Runs sql in one transaction on conn; params as db_exec. */
+/* Runs statements in one transaction, each with the same params. */
 static int in_transaction(struct db_pool *pool, const char *const *statements, int count,
                           const char *const *params, int nparams, struct hito_error *err)
 {
@@ -229,7 +240,7 @@ static int rollback(void *self, char restored[MODEL_VERSION_SIZE], struct hito_e
         " AND r.promoted_at < a.promoted_at ORDER BY r.promoted_at DESC LIMIT 1";
     static const char *const statements[] = {
         "UPDATE iabot_models SET status = 'candidate', promoted_at = NULL"
-        " WHERE status = 'active'",
+        " WHERE status = 'active' AND version <> $1",
         "UPDATE iabot_models SET status = 'active' WHERE version = $1",
     };
     const char *params[1];
