@@ -18,16 +18,49 @@ const char *const identity_services[IDENTITY_SERVICE_COUNT] = {
     "SVC_MARKETPLACE",  "SVC_DELIVERY", "SVC_PAYMENT",
 };
 
-static void free_string(void *p)
+/*
+ * Strings identity_keep frees at the end of a scenario, collected in bags
+ * of KEEP_BAG_SIZE so that one deferred call serves many strings: the
+ * runner allows only SCENARIO_MAX_DEFERRED per scenario.
+ */
+#define KEEP_BAG_SIZE 256
+
+struct keep_bag {
+    struct scenario_ctx *ctx;
+    char *items[KEEP_BAG_SIZE];
+    size_t count;
+};
+
+/* The current bag; scenarios run one at a time on the runner's thread. */
+static struct keep_bag *current_bag;
+
+static void free_bag(void *p)
 {
-    free(p);
+    struct keep_bag *bag = p;
+
+    for (size_t i = 0; i < bag->count; i++)
+        free(bag->items[i]);
+    if (current_bag == bag)
+        current_bag = NULL;
+    free(bag);
 }
 
 const char *identity_keep(struct scenario_ctx *ctx, char *s)
 {
     if (s == NULL)
         scenario_fail(ctx, "out of memory");
-    scenario_defer(ctx, free_string, s);
+    if (current_bag == NULL || current_bag->ctx != ctx || current_bag->count == KEEP_BAG_SIZE) {
+        struct keep_bag *bag = calloc(1, sizeof(*bag));
+
+        if (bag == NULL) {
+            free(s);
+            scenario_fail(ctx, "out of memory");
+        }
+        bag->ctx = ctx;
+        scenario_defer(ctx, free_bag, bag);
+        current_bag = bag;
+    }
+    current_bag->items[current_bag->count++] = s;
     return s;
 }
 

@@ -177,7 +177,7 @@ static json_t *payload_of(struct scenario_ctx *ctx, const char *token)
 
     if (dot2 == NULL || jwks_base64url_decode(dot1 + 1, (size_t)(dot2 - dot1 - 1), &raw, &len))
         scenario_fail(ctx, "the token is not a JWT");
-    scenario_defer(ctx, free, raw);
+    identity_keep(ctx, (char *)raw);
     fake.body = (char *)raw;
     fake.body_len = len;
     doc = scenario_json(ctx, &fake);
