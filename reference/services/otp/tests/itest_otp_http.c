@@ -201,32 +201,41 @@ static char *verify_body(const char *phone, const char *code)
     return body;
 }
 
+/* Copies the code of the last message the fake WhatsApp service received. */
+static void last_sent_code(char code[16])
+{
+    json_t *sent, *components;
+
+    pthread_mutex_lock(&suite.whatsapp.lock);
+    sent = json_loads(suite.whatsapp.last_body, 0, NULL);
+    pthread_mutex_unlock(&suite.whatsapp.lock);
+    assert_non_null(sent);
+    components = json_object_get(json_object_get(sent, "template"), "components");
+    snprintf(code, 16, "%s",
+             json_string_value(json_object_get(
+                 json_array_get(json_object_get(json_array_get(components, 0), "parameters"), 0),
+                 "text")));
+    json_decref(sent);
+}
+
+/* Returns the member name of the error object of reply, or NULL. */
+static const char *error_field(json_t *reply, const char *name)
+{
+    return json_string_value(json_object_get(json_object_get(reply, "error"), name));
+}
+
 /* Issues a code to phone and returns it, read from the fake WhatsApp. */
 static void issue_code(const char *phone, char code[16])
 {
     char *body = issue_body(phone);
-    json_t *sent, *reply;
+    json_t *reply;
     long status;
 
     reply = call("/v1/otp", body, &status);
     assert_int_equal(status, 202);
     json_decref(reply);
     free(body);
-
-    pthread_mutex_lock(&suite.whatsapp.lock);
-    sent = json_loads(suite.whatsapp.last_body, 0, NULL);
-    pthread_mutex_unlock(&suite.whatsapp.lock);
-    assert_non_null(sent);
-    snprintf(code, 16, "%s",
-             json_string_value(json_object_get(
-                 json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(
-                                                                   sent, "template"),
-                                                               "components"),
-                                                               0),
-                                                "parameters"),
-                                0),
-                 "text")));
-    json_decref(sent);
+    last_sent_code(code);
 }
 
 static void http_issue_sends_template(void **state)
@@ -344,9 +353,8 @@ static void http_cooldown_answers_429(void **state)
 
 static void http_delivery_failure_answers_502(void **state)
 {
-    char phone[32], *body, *verify;
-    json_t *reply, *sent;
-    const char *code;
+    char phone[32], code[16], *body, *verify;
+    json_t *reply;
     long status;
 
     (void)state;
@@ -356,28 +364,36 @@ static void http_delivery_failure_answers_502(void **state)
     reply = call("/v1/otp", body, &status);
     suite.whatsapp.fail = 0;
     assert_int_equal(status, 502);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(reply, "error"),
-                                                          "code")),
-                        "delivery_failed");
+    assert_string_equal(error_field(reply, "code"), "delivery_failed");
     json_decref(reply);
     free(body);
 
     /* The code that was sent to the failing service must not verify. */
-    sent = json_loads(suite.whatsapp.last_body, 0, NULL);
-    code = json_string_value(json_object_get(
-        json_array_get(json_object_get(json_array_get(json_object_get(json_object_get(
-                                                          sent, "template"),
-                                                      "components"),
-                                                      0),
-                                       "parameters"),
-                       0),
-        "text"));
+    last_sent_code(code);
     verify = verify_body(phone, code);
     reply = call("/v1/otp/verify", verify, &status);
     assert_int_equal(status, 422);
     json_decref(reply);
-    json_decref(sent);
     free(verify);
+}
+
+static void http_delivery_timeout_answers_502(void **state)
+{
+    char phone[32], *body;
+    json_t *reply;
+    long status;
+
+    (void)state;
+    otp_itest_phone(phone, sizeof(phone));
+    suite.whatsapp.delay_ms = 1500;
+    body = issue_body(phone);
+    reply = call("/v1/otp", body, &status);
+    suite.whatsapp.delay_ms = 0;
+    assert_int_equal(status, 502);
+    assert_string_equal(error_field(reply, "code"), "delivery_failed");
+    assert_non_null(strstr(error_field(reply, "message"), "timed out after 500 ms"));
+    json_decref(reply);
+    free(body);
 }
 
 /* POSTs a fresh issue request with token and returns the status. */
@@ -395,29 +411,6 @@ static long issue_status(const char *token)
     json_decref(reply);
     free(body);
     return status;
-}
-
-static void http_delivery_timeout_answers_502(void **state)
-{
-    char phone[32], *body;
-    json_t *reply;
-    long status;
-
-    (void)state;
-    otp_itest_phone(phone, sizeof(phone));
-    suite.whatsapp.delay_ms = 1500;
-    body = issue_body(phone);
-    reply = call("/v1/otp", body, &status);
-    suite.whatsapp.delay_ms = 0;
-    assert_int_equal(status, 502);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(reply, "error"),
-                                                          "code")),
-                        "delivery_failed");
-    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(reply, "error"),
-                                                             "message")),
-                           "timed out after 500 ms"));
-    json_decref(reply);
-    free(body);
 }
 
 static void http_rejects_missing_token(void **state)
