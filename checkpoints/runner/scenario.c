@@ -368,6 +368,11 @@ int scenario_target_is_local(const struct scenario_ctx *ctx)
     return ctx->target->kind == TARGET_LOCAL;
 }
 
+const char *scenario_run_dir(const struct scenario_ctx *ctx)
+{
+    return ctx->target->kind == TARGET_LOCAL ? ctx->target->run_dir : NULL;
+}
+
 void scenario_each_setting(struct scenario_ctx *ctx,
                            void (*fn)(const char *key, const char *value, void *arg), void *arg)
 {

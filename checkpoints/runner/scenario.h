@@ -111,6 +111,12 @@ const char *scenario_host(struct scenario_ctx *ctx, const char *name);
 /* Returns nonzero when the target is this machine's stack (target local). */
 int scenario_target_is_local(const struct scenario_ctx *ctx);
 
+/*
+ * Returns the absolute path of the local stack's run folder (run/$HITO_ENV
+ * of the repository), or NULL for other targets.
+ */
+const char *scenario_run_dir(const struct scenario_ctx *ctx);
+
 /* Calls fn for every setting key, in file order, with its value. */
 void scenario_each_setting(struct scenario_ctx *ctx,
                            void (*fn)(const char *key, const char *value, void *arg), void *arg);

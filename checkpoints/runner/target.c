@@ -217,6 +217,7 @@ static int load_local(struct target *t, const char *root, const char *env,
     if (rc != HITO_OK)
         return rc;
     snprintf(path, sizeof(path), "%s/run/%s", root, env);
+    t->run_dir = realpath(path, NULL);
     return load_outputs(t, path, err);
 }
 
@@ -286,6 +287,7 @@ void target_free(struct target *t)
         free(t->keys[i]);
     config_free(t->config);
     redactor_free(t->redactor);
+    free(t->run_dir);
     free(t->name);
     free(t);
 }

@@ -33,6 +33,7 @@ enum target_kind { TARGET_LOCAL, TARGET_COMPOSE, TARGET_FILE };
 struct target {
     enum target_kind kind;
     char *name;                        /* folder name under reports/ */
+    char *run_dir;                     /* local: absolute run/$HITO_ENV; else NULL */
     char *files[TARGET_MAX_FILES];     /* the files loaded, in order */
     size_t file_count;
     char *keys[TARGET_MAX_KEYS];       /* every key, first-seen order */
