@@ -246,6 +246,51 @@ static void fetch_error_status(void **state)
     test_jwks_server_stop(&server);
 }
 
+#define CONCURRENT_THREADS 4
+#define CONCURRENT_LOOKUPS 200
+
+static void *lookup_many(void *arg)
+{
+    struct jwks *keys = arg;
+    long failures = 0;
+
+    for (int i = 0; i < CONCURRENT_LOOKUPS; i++) {
+        char *pem = NULL;
+
+        if (jwks_get_pem(keys, "1", &pem, NULL) != HITO_OK ||
+            strcmp(pem, key_a.public_pem) != 0)
+            failures++;
+        free(pem);
+    }
+    return (void *)failures;
+}
+
+/* Threads share one fetch and always see a complete key set. */
+static void concurrent_lookups_fetch_once(void **state)
+{
+    struct test_jwks_server server;
+    char *doc = test_jwks_document(&key_a, NULL);
+    struct jwks_options opts = {0};
+    pthread_t threads[CONCURRENT_THREADS];
+    struct jwks *keys;
+    void *failures;
+
+    (void)state;
+    assert_int_equal(test_jwks_server_start(&server, doc), 0);
+    opts.url = server.url;
+    keys = jwks_new(&opts, NULL);
+    for (int i = 0; i < CONCURRENT_THREADS; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, lookup_many, keys), 0);
+    for (int i = 0; i < CONCURRENT_THREADS; i++) {
+        assert_int_equal(pthread_join(threads[i], &failures), 0);
+        assert_int_equal((long)failures, 0);
+    }
+    assert_int_equal(test_jwks_server_requests(&server), 1);
+    jwks_free(keys);
+    test_jwks_server_stop(&server);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +305,7 @@ int main(void)
         cmocka_unit_test(unknown_kid_respects_cooldown),
         cmocka_unit_test(stale_keys_survive_outage),
         cmocka_unit_test(fetch_error_status),
+        cmocka_unit_test(concurrent_lookups_fetch_once),
     };
 
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -171,6 +171,42 @@ static void cache_rejected_client(void **state)
     token_cache_free(cache);
 }
 
+#define CONCURRENT_THREADS 4
+#define CONCURRENT_GETS 100
+
+static void *get_many(void *arg)
+{
+    struct token_cache *cache = arg;
+    long failures = 0;
+
+    for (int i = 0; i < CONCURRENT_GETS; i++) {
+        char *token = NULL;
+
+        if (token_cache_get(cache, &token, NULL) != HITO_OK || strcmp(token, "token-1") != 0)
+            failures++;
+        free(token);
+    }
+    return (void *)failures;
+}
+
+/* Concurrent callers share the first fetch's token. */
+static void cache_concurrent_get(void **state)
+{
+    struct token_server *s = *state;
+    struct token_cache *cache = new_cache(s, NULL);
+    pthread_t threads[CONCURRENT_THREADS];
+    void *failures;
+
+    for (int i = 0; i < CONCURRENT_THREADS; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, get_many, cache), 0);
+    for (int i = 0; i < CONCURRENT_THREADS; i++) {
+        assert_int_equal(pthread_join(threads[i], &failures), 0);
+        assert_int_equal((long)failures, 0);
+    }
+    assert_int_equal(s->requests, 1);
+    token_cache_free(cache);
+}
+
 static void cache_server_down(void **state)
 {
     struct token_cache_options opts = {.token_url = "http://127.0.0.1:1/oauth/v2/token",
@@ -202,6 +238,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(cache_refreshes_within_margin, setup, teardown),
         cmocka_unit_test_setup_teardown(cache_invalidate_refetches, setup, teardown),
         cmocka_unit_test_setup_teardown(cache_rejected_client, setup, teardown),
+        cmocka_unit_test_setup_teardown(cache_concurrent_get, setup, teardown),
         cmocka_unit_test(cache_server_down),
         cmocka_unit_test(cache_requires_options),
     };
