@@ -13,16 +13,17 @@ CHECKPOINT := $(BUILD)/bin/hito-checkpoint
 $(eval $(call program,hito-checkpoint,$(CHECKPOINT_SRCS),$(CHECKPOINT_LIBS)))
 
 # Unit tests link the recording, report, gate and target modules; only
-# test_phases links the phase table and with it every scenario.
+# test_phases and test_runner link the phase table and every scenario.
 CHECKPOINT_CORE_SRCS := $(filter-out checkpoints/runner/runner.c,$(CHECKPOINT_RUNNER_SRCS))
+CHECKPOINT_FULL_TESTS := checkpoints/tests/test_phases.c checkpoints/tests/test_runner.c
 CHECKPOINT_TEST_LIBS := $(CHECKPOINT_LIBS) $(shell pkg-config --libs libxml-2.0)
-$(foreach t,$(filter-out checkpoints/tests/test_phases.c,\
-    $(sort $(wildcard checkpoints/tests/test_*.c))),\
+$(foreach t,$(filter-out $(CHECKPOINT_FULL_TESTS),$(sort $(wildcard checkpoints/tests/test_*.c))),\
   $(eval $(call unit_test,checkpoint_$(basename $(notdir $(t))),\
     $(t) $(CHECKPOINT_CORE_SRCS),$(CHECKPOINT_TEST_LIBS))))
-$(eval $(call unit_test,checkpoint_test_phases,checkpoints/tests/test_phases.c \
-  checkpoints/runner/runner.c checkpoints/phases.c $(CHECKPOINT_CORE_SRCS) \
-  $(CHECKPOINT_SCENARIO_SRCS),$(CHECKPOINT_TEST_LIBS)))
+$(foreach t,$(CHECKPOINT_FULL_TESTS),\
+  $(eval $(call unit_test,checkpoint_$(basename $(notdir $(t))),\
+    $(t) checkpoints/runner/runner.c checkpoints/phases.c $(CHECKPOINT_CORE_SRCS) \
+    $(CHECKPOINT_SCENARIO_SRCS),$(CHECKPOINT_TEST_LIBS))))
 $(BUILD)/obj/checkpoints/%.o $(BUILD)/obj/scenarios/%.o: ALL_CFLAGS += -Icheckpoints
 $(BUILD)/obj/checkpoints/tests/%.o: ALL_CFLAGS += $(shell pkg-config --cflags libxml-2.0)
 
