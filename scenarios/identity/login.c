@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -193,8 +194,10 @@ static void check_access_token(struct scenario_ctx *ctx, struct jwks *keys, cons
     step_begin(ctx, "the access token verifies and names the user, project and roles");
     identity_verify(ctx, keys, token, &claims);
     expect_str_eq(ctx, "sub", user_id, claims.sub);
+    expect_true(ctx, claims.exp > (long)time(NULL), "exp (%ld) is in the future", claims.exp);
     jwt_claims_free(&claims);
     payload = payload_of(ctx, token);
+    expect_json_str(ctx, payload, "iss", identity_issuer(ctx));
     expect_true(ctx, json_object_get(json_object_get(payload, "urn:zitadel:iam:org:project:roles"),
                                      LOGIN_ROLE) != NULL,
                 "the role object holds %s", LOGIN_ROLE);

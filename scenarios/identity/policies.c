@@ -61,6 +61,11 @@ static void run_lockout(struct scenario_ctx *ctx)
     char path[256];
     long status;
 
+    /* A run stopped half-way may have left the user locked; the result is ignored. */
+    step_begin(ctx, "the user starts unlocked");
+    snprintf(path, sizeof(path), "/management/v1/users/%s/_unlock", id);
+    api_call(ctx, "POST", path, "{}");
+
     step_begin(ctx, "the correct password opens a session");
     expect_int_eq(ctx, "session status", 201, create_session(ctx, login, password));
 
@@ -73,17 +78,13 @@ static void run_lockout(struct scenario_ctx *ctx)
 
     step_begin(ctx, "the locked account refuses the correct password");
     status = create_session(ctx, login, password);
-    if (status == 201) {
-        snprintf(path, sizeof(path), "/management/v1/users/%s/_unlock", id);
-        api_call(ctx, "POST", path, "{}");
+    if (status == 201)
         scenario_fail(ctx, "the session API accepted the correct password after %d failures: "
                            "the lockout policy is not enforced (ZITADEL 2.40's session API "
                            "ignores it; fixed around 2.53)", MAX_PASSWORD_ATTEMPTS);
-    }
     expect_true(ctx, status >= 400 && status < 500, "locked login refused (HTTP %ld)", status);
 
     step_begin(ctx, "unlocking restores the account");
-    snprintf(path, sizeof(path), "/management/v1/users/%s/_unlock", id);
     expect_http_status(ctx, api_call(ctx, "POST", path, "{}"), 200);
     expect_int_eq(ctx, "session status", 201, create_session(ctx, login, password));
 }
