@@ -123,6 +123,9 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
         .audit = otp_pg_audit(app->pg),
         .random = otp_system_random,
         .clock = otp_system_clock,
+        .proof_key = s->proof_key,
+        .proof_key_len = s->proof_key_len,
+        .proof_ttl_seconds = s->policy.proof_ttl_seconds,
     };
     return HITO_OK;
 }

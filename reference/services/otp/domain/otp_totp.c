@@ -6,6 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "otp_code.h"
+#include "otp_proof.h"
 
 #define OTP_TOTP_RATE_KEY_SIZE 96
 
@@ -31,7 +32,7 @@ static void audit(const struct otp_totp_deps *deps, const char *account, const c
     struct otp_audit_event ev = {
         .event = event,
         .subject = account,
-        .purpose = "staff_totp",
+        .purpose = OTP_TOTP_PURPOSE,
         .request_id = request_id,
         .detail = detail,
     };
@@ -124,32 +125,16 @@ static int acquire_attempt(const struct otp_totp_deps *deps, const char *account
     return rc;
 }
 
-int otp_totp_verify(const struct otp_totp_deps *deps, const char *account, const char *code,
-                    const char *request_id, enum otp_totp_status *status,
-                    long *retry_after_seconds, struct hito_error *err)
+/* Checks code and marks its step used; sets *matched when both succeed. */
+static int match_code(const struct otp_totp_deps *deps, const char *account, const char *code,
+                      const char *request_id, int *matched, struct hito_error *err)
 {
     unsigned char secret[OTP_TOTP_SECRET_MAX];
     size_t len = sizeof(secret);
     long long step;
     int rc;
 
-    *status = OTP_TOTP_REJECTED;
-    *retry_after_seconds = 0;
-    if (account == NULL || !otp_totp_account_valid(account))
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "account must be 1-64 characters of letters, digits and . _ - @");
-    if (code == NULL || !otp_code_is_well_formed(code, OTP_TOTP_DIGITS))
-        return hito_error_set(err, HITO_ERR_INVALID, "code must be %d digits", OTP_TOTP_DIGITS);
-
-    rc = acquire_attempt(deps, account, retry_after_seconds, err);
-    if (rc == HITO_ERR_LIMIT) {
-        *status = OTP_TOTP_RATE_LIMITED;
-        audit(deps, account, "rate_limited", request_id, NULL);
-        return HITO_OK;
-    }
-    if (rc != HITO_OK)
-        return rc;
-
+    *matched = 0;
     rc = deps->store.ops->get_secret(deps->store.self, account, secret, &len, err);
     if (rc == HITO_ERR_NOT_FOUND) {
         audit(deps, account, "totp_failed", request_id, "not enrolled");
@@ -170,9 +155,43 @@ int otp_totp_verify(const struct otp_totp_deps *deps, const char *account, const
         audit(deps, account, "totp_failed", request_id, "time step already used");
         return HITO_OK;
     }
+    *matched = rc == HITO_OK;
+    return rc;
+}
+
+int otp_totp_verify(const struct otp_totp_deps *deps, const char *account, const char *code,
+                    const char *request_id, struct otp_totp_result *result,
+                    struct hito_error *err)
+{
+    int matched = 0;
+    int rc;
+
+    memset(result, 0, sizeof(*result));
+    result->status = OTP_TOTP_REJECTED;
+    if (account == NULL || !otp_totp_account_valid(account))
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "account must be 1-64 characters of letters, digits and . _ - @");
+    if (code == NULL || !otp_code_is_well_formed(code, OTP_TOTP_DIGITS))
+        return hito_error_set(err, HITO_ERR_INVALID, "code must be %d digits", OTP_TOTP_DIGITS);
+
+    rc = acquire_attempt(deps, account, &result->retry_after_seconds, err);
+    if (rc == HITO_ERR_LIMIT) {
+        result->status = OTP_TOTP_RATE_LIMITED;
+        audit(deps, account, "rate_limited", request_id, NULL);
+        return HITO_OK;
+    }
+    if (rc == HITO_OK)
+        rc = match_code(deps, account, code, request_id, &matched, err);
+    if (rc != HITO_OK || !matched)
+        return rc;
+
+    rc = otp_proof_sign(deps->proof_key, deps->proof_key_len, deps->random, account,
+                        OTP_TOTP_PURPOSE, deps->clock() / 1000, deps->proof_ttl_seconds,
+                        &result->proof, err);
     if (rc != HITO_OK)
         return rc;
-    *status = OTP_TOTP_OK;
+    result->status = OTP_TOTP_OK;
+    result->proof_expires_in_seconds = deps->proof_ttl_seconds;
     audit(deps, account, "totp_verified", request_id, NULL);
     return HITO_OK;
 }

@@ -29,6 +29,9 @@ struct otp_totp_deps {
     struct otp_audit audit;
     otp_random_fn random;
     otp_clock_fn clock;
+    const unsigned char *proof_key; /* signs the proof of a verification */
+    size_t proof_key_len;
+    long proof_ttl_seconds;
 };
 
 struct otp_totp_enrolment {
@@ -47,17 +50,28 @@ int otp_totp_account_valid(const char *account);
 int otp_totp_enrol(const struct otp_totp_deps *deps, const char *account, const char *request_id,
                    struct otp_totp_enrolment *out, struct hito_error *err);
 
+/* The purpose named in the proof of a staff TOTP verification. */
+#define OTP_TOTP_PURPOSE "staff_totp"
+
 enum otp_totp_status { OTP_TOTP_OK, OTP_TOTP_REJECTED, OTP_TOTP_RATE_LIMITED };
+
+struct otp_totp_result {
+    enum otp_totp_status status;
+    long retry_after_seconds; /* OTP_TOTP_RATE_LIMITED */
+    char *proof;              /* OTP_TOTP_OK: signed proof (otp_proof.h); free() it */
+    long proof_expires_in_seconds;
+};
 
 /*
  * Checks code against the steps now-1, now and now+1 (SHA-1, 6 digits,
  * 30 s) and records the matching step as used, so the same code cannot
  * pass twice. Unknown account, wrong code and replay all give
- * OTP_TOTP_REJECTED. Returns HITO_ERR_INVALID for a malformed account or
- * code, or a store error.
+ * OTP_TOTP_REJECTED. A success carries a proof with sub = account and
+ * purpose OTP_TOTP_PURPOSE. Returns HITO_ERR_INVALID for a malformed
+ * account or code, or a store error.
  */
 int otp_totp_verify(const struct otp_totp_deps *deps, const char *account, const char *code,
-                    const char *request_id, enum otp_totp_status *status,
-                    long *retry_after_seconds, struct hito_error *err);
+                    const char *request_id, struct otp_totp_result *result,
+                    struct hito_error *err);
 
 #endif

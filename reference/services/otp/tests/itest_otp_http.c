@@ -533,6 +533,7 @@ static void http_totp_enrol_and_verify(void **state)
     snprintf(body, sizeof(body), "{\"account\":\"%s\",\"code\":\"%s\"}", account, code);
     reply = call("/v1/totp/verify", body, &status);
     assert_int_equal(status, 200);
+    assert_non_null(json_string_value(json_object_get(reply, "proof")));
     json_decref(reply);
     reply = call("/v1/totp/verify", body, &status);
     assert_int_equal(status, 422);

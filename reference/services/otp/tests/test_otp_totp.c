@@ -8,9 +8,12 @@
 #include <cmocka.h>
 
 #include "otp_fakes.h"
+#include "otp_proof.h"
 #include "otp_totp.h"
 
 #define ACCOUNT "ana@example.org"
+
+static const unsigned char proof_key[] = "proof-key-0123456789abcdef-0123456789";
 
 struct fixture {
     struct fake_totp_store store;
@@ -31,6 +34,9 @@ static int setup(void **state)
         .audit = { &fake_audit_ops, &f->audit },
         .random = fake_random,
         .clock = fake_clock,
+        .proof_key = proof_key,
+        .proof_key_len = sizeof(proof_key) - 1,
+        .proof_ttl_seconds = 120,
     };
     *state = f;
     return 0;
@@ -56,12 +62,12 @@ static const char *app_code(const struct fixture *f, int offset_steps)
 
 static enum otp_totp_status check(struct fixture *f, const char *code)
 {
-    enum otp_totp_status status;
-    long retry_after = 0;
+    struct otp_totp_result result;
 
-    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, code, NULL, &status, &retry_after, NULL),
-                     HITO_OK);
-    return status;
+    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, code, NULL, &result, NULL), HITO_OK);
+    assert_true((result.status == OTP_TOTP_OK) == (result.proof != NULL));
+    free(result.proof);
+    return result.status;
 }
 
 static void enrol_returns_secret_and_uri(void **state)
@@ -100,6 +106,25 @@ static void verify_accepts_current_code(void **state)
     otp_totp_enrol(&f->deps, ACCOUNT, NULL, &enrolment, NULL);
     assert_int_equal(check(f, app_code(f, 0)), OTP_TOTP_OK);
     assert_int_equal(fake_audit_count(&f->audit, "totp_verified"), 1);
+}
+
+static void verify_returns_staff_proof(void **state)
+{
+    struct fixture *f = *state;
+    struct otp_totp_enrolment enrolment;
+    struct otp_totp_result result;
+    struct otp_proof proof;
+
+    otp_totp_enrol(&f->deps, ACCOUNT, NULL, &enrolment, NULL);
+    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, app_code(f, 0), NULL, &result, NULL),
+                     HITO_OK);
+    assert_int_equal(result.status, OTP_TOTP_OK);
+    assert_int_equal(otp_proof_verify(proof_key, sizeof(proof_key) - 1, result.proof,
+                                      OTP_TOTP_PURPOSE, fake_now_ms / 1000, &proof, NULL),
+                     HITO_OK);
+    assert_string_equal(proof.subject, ACCOUNT);
+    assert_int_equal(result.proof_expires_in_seconds, 120);
+    free(result.proof);
 }
 
 static void verify_rejects_replay(void **state)
@@ -156,27 +181,24 @@ static void verify_limits_attempts(void **state)
 {
     struct fixture *f = *state;
     struct otp_totp_enrolment enrolment;
-    enum otp_totp_status status;
-    long retry_after = 0;
+    struct otp_totp_result result;
 
     otp_totp_enrol(&f->deps, ACCOUNT, NULL, &enrolment, NULL);
     for (int i = 0; i < OTP_TOTP_MAX_ATTEMPTS; i++)
         check(f, "000000");
-    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, app_code(f, 0), NULL, &status,
-                                     &retry_after, NULL),
+    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, app_code(f, 0), NULL, &result, NULL),
                      HITO_OK);
-    assert_int_equal(status, OTP_TOTP_RATE_LIMITED);
-    assert_true(retry_after > 0);
+    assert_int_equal(result.status, OTP_TOTP_RATE_LIMITED);
+    assert_true(result.retry_after_seconds > 0);
+    assert_null(result.proof);
 }
 
 static void verify_rejects_malformed_code(void **state)
 {
     struct fixture *f = *state;
-    enum otp_totp_status status;
-    long retry_after;
+    struct otp_totp_result result;
 
-    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, "12345", NULL, &status, &retry_after,
-                                     NULL),
+    assert_int_equal(otp_totp_verify(&f->deps, ACCOUNT, "12345", NULL, &result, NULL),
                      HITO_ERR_INVALID);
 }
 
@@ -186,6 +208,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(enrol_returns_secret_and_uri, setup, teardown),
         cmocka_unit_test_setup_teardown(enrol_rejects_bad_account, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_accepts_current_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_returns_staff_proof, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_rejects_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_accepts_one_step_either_side, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_rejects_older_step_after_newer, setup, teardown),

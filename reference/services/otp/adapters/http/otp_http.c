@@ -249,13 +249,34 @@ static void handle_totp_enrol(struct httpd_req *req, void *user)
     json_decref(body);
 }
 
+static void reply_totp_verify(struct httpd_req *req, struct otp_totp_result *result)
+{
+    switch (result->status) {
+    case OTP_TOTP_RATE_LIMITED:
+        count(METRIC_RATE_LIMITED, OTP_TOTP_PURPOSE, NULL);
+        reply_rate_limited(req, result->retry_after_seconds);
+        break;
+    case OTP_TOTP_OK:
+        metrics_add(METRIC_TOTP, "result=\"success\"", 1);
+        httpd_set_header(req, "Cache-Control", "no-store");
+        httpd_reply_json(req, 200,
+                         json_pack("{s:b, s:s, s:i}", "verified", 1, "proof", result->proof,
+                                   "proof_expires_in",
+                                   (json_int_t)result->proof_expires_in_seconds));
+        break;
+    case OTP_TOTP_REJECTED:
+        metrics_add(METRIC_TOTP, "result=\"failure\"", 1);
+        httpd_reply_error(req, 422, "invalid_code", REJECTED_MESSAGE);
+        break;
+    }
+}
+
 static void handle_totp_verify(struct httpd_req *req, void *user)
 {
     struct otp_http *http = user;
     char client_id[OTP_HTTP_CLIENT_ID_SIZE];
     struct hito_error err = { 0 };
-    enum otp_totp_status status;
-    long retry_after = 0;
+    struct otp_totp_result result;
     json_t *body;
     int rc;
 
@@ -263,22 +284,16 @@ static void handle_totp_verify(struct httpd_req *req, void *user)
     if (body == NULL)
         return;
     rc = otp_totp_verify(http->deps.totp, member(body, "account"), member(body, "code"),
-                         httpd_request_id(req), &status, &retry_after, &err);
-    if (rc == HITO_ERR_INVALID) {
+                         httpd_request_id(req), &result, &err);
+    if (rc == HITO_OK) {
+        reply_totp_verify(req, &result);
+    } else if (rc == HITO_ERR_INVALID) {
         httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
-    } else if (rc != HITO_OK) {
+    } else {
         LOG_ERROR("TOTP verification failed", "error", err.message);
         httpd_reply_error(req, 503, "unavailable", "the TOTP store is unavailable");
-    } else if (status == OTP_TOTP_RATE_LIMITED) {
-        count(METRIC_RATE_LIMITED, "staff_totp", NULL);
-        reply_rate_limited(req, retry_after);
-    } else if (status == OTP_TOTP_OK) {
-        metrics_add(METRIC_TOTP, "result=\"success\"", 1);
-        httpd_reply_json(req, 200, json_pack("{s:b}", "verified", 1));
-    } else {
-        metrics_add(METRIC_TOTP, "result=\"failure\"", 1);
-        httpd_reply_error(req, 422, "invalid_code", REJECTED_MESSAGE);
     }
+    free(result.proof);
     json_decref(body);
 }
 
