@@ -1,9 +1,11 @@
 #include "runner.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gate.h"
 #include "hito/log.h"
@@ -22,6 +24,62 @@
 #define COLOR_YELLOW "\033[33m"
 #define COLOR_BOLD "\033[1m"
 #define COLOR_RESET "\033[0m"
+
+/*
+ * Scenarios stop at their time-out through the helpers' checks, but a
+ * client call without its own time-out could still block. The watchdog
+ * ends the whole run this long after a scenario's time-out.
+ */
+#define RUNNER_WATCHDOG_GRACE_MS 30000
+
+struct watchdog {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t thread;
+    const char *scenario;   /* armed when not NULL */
+    double deadline_ms;
+    int stop;
+};
+
+static void *watchdog_main(void *arg)
+{
+    struct watchdog *w = arg;
+
+    pthread_mutex_lock(&w->lock);
+    while (!w->stop) {
+        struct timespec until;
+
+        if (w->scenario && scenario_now_ms() > w->deadline_ms) {
+            fprintf(stderr, "hito-checkpoint: scenario %s is still running %d s after its "
+                            "time-out; stopping the run without reports\n",
+                    w->scenario, RUNNER_WATCHDOG_GRACE_MS / 1000);
+            LOG_ERROR("scenario did not stop", "scenario", w->scenario);
+            _exit(RUNNER_EXIT_FAILED);
+        }
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&w->wake, &w->lock, &until);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static void watchdog_arm(struct watchdog *w, const struct scenario *s)
+{
+    long timeout = s->timeout_ms > 0 ? s->timeout_ms : SCENARIO_DEFAULT_TIMEOUT_MS;
+
+    pthread_mutex_lock(&w->lock);
+    w->scenario = s->name;
+    w->deadline_ms = scenario_now_ms() + (double)timeout + RUNNER_WATCHDOG_GRACE_MS;
+    pthread_mutex_unlock(&w->lock);
+}
+
+static void watchdog_disarm(struct watchdog *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->scenario = NULL;
+    pthread_mutex_unlock(&w->lock);
+}
 
 int runner_has_tag(const char *tags, const char *tag)
 {
@@ -148,11 +206,12 @@ static void print_result(const struct runner_options *opts, const struct scenari
     fflush(stdout);
 }
 
-static int run_scenarios(const struct runner_options *opts, const struct phase *phase,
-                         struct target *t, struct run_result *run)
+static int run_each(const struct runner_options *opts, const struct phase *phase,
+                    struct target *t, struct run_result *run, struct watchdog *w)
 {
     for (const struct scenario *const *s = phase->scenarios; *s; s++) {
         struct scenario_result sr;
+        int rc;
 
         if (!selected(opts, *s))
             continue;
@@ -160,7 +219,10 @@ static int run_scenarios(const struct runner_options *opts, const struct phase *
             printf("  ....  %s", (*s)->name);
             fflush(stdout);
         }
-        if (scenario_execute(*s, t, &sr) != HITO_OK)
+        watchdog_arm(w, *s);
+        rc = scenario_execute(*s, t, &sr);
+        watchdog_disarm(w);
+        if (rc != HITO_OK)
             return HITO_ERR_NOMEM;
         print_result(opts, &sr);
         LOG_INFO("scenario finished", "scenario", sr.name, "outcome", outcome_name(sr.outcome));
@@ -170,6 +232,23 @@ static int run_scenarios(const struct runner_options *opts, const struct phase *
         }
     }
     return HITO_OK;
+}
+
+static int run_scenarios(const struct runner_options *opts, const struct phase *phase,
+                         struct target *t, struct run_result *run)
+{
+    struct watchdog w = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+    int rc;
+
+    if (pthread_create(&w.thread, NULL, watchdog_main, &w) != 0)
+        return HITO_ERR_NOMEM;
+    rc = run_each(opts, phase, t, run, &w);
+    pthread_mutex_lock(&w.lock);
+    w.stop = 1;
+    pthread_cond_signal(&w.wake);
+    pthread_mutex_unlock(&w.lock);
+    pthread_join(w.thread, NULL);
+    return rc;
 }
 
 static int count_selected(const struct runner_options *opts, const struct phase *phase)
