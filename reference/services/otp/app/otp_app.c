@@ -82,7 +82,7 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
     struct otp_whatsapp_options wa = { s->whatsapp_url, s->whatsapp_template,
                                        s->whatsapp_language, s->whatsapp_timeout_ms, NULL };
     struct otp_auth_options auth = { s->auth_issuer, s->auth_audience, s->auth_jwks_url,
-                                     s->auth_roles };
+                                     s->auth_roles, s->auth_enrol_roles };
     struct otp_service_deps deps;
 
     if (s->client_id[0] != '\0') {
@@ -140,7 +140,8 @@ static int serve(struct otp_app *app, struct hito_error *err)
         .ready = ready,
         .ready_user = app,
     };
-    struct otp_http_deps deps = { app->service, &app->totp, otp_auth_check, app->auth };
+    struct otp_http_deps deps = { app->service, &app->totp, otp_auth_check,
+                                  otp_auth_check_enrol, app->auth };
 
     otp_http_define_metrics();
     app->srv = httpd_new(&opts, err);

@@ -7,15 +7,21 @@
 
 #include "hito/jwt_verify.h"
 
+/* Roles of which a caller needs one. */
+struct role_set {
+    char names[OTP_AUTH_ROLES_MAX][OTP_AUTH_TEXT_SIZE];
+    size_t count;
+};
+
 struct otp_auth {
     struct jwks *keys;
     char issuer[OTP_AUTH_TEXT_SIZE];
     char audience[OTP_AUTH_TEXT_SIZE];
-    char roles[OTP_AUTH_ROLES_MAX][OTP_AUTH_TEXT_SIZE];
-    size_t role_count;
+    struct role_set callers;
+    struct role_set enrollers;
 };
 
-static int parse_roles(struct otp_auth *auth, const char *list, struct hito_error *err)
+static int parse_roles(struct role_set *set, const char *list, struct hito_error *err)
 {
     char copy[OTP_AUTH_ROLES_MAX * OTP_AUTH_TEXT_SIZE];
     char *saveptr = NULL;
@@ -25,12 +31,12 @@ static int parse_roles(struct otp_auth *auth, const char *list, struct hito_erro
     memcpy(copy, list, strlen(list) + 1);
     for (char *role = strtok_r(copy, ", ", &saveptr); role != NULL;
          role = strtok_r(NULL, ", ", &saveptr)) {
-        if (auth->role_count == OTP_AUTH_ROLES_MAX || strlen(role) >= OTP_AUTH_TEXT_SIZE)
+        if (set->count == OTP_AUTH_ROLES_MAX || strlen(role) >= OTP_AUTH_TEXT_SIZE)
             return hito_error_set(err, HITO_ERR_INVALID, "at most %d roles of %d characters",
                                   OTP_AUTH_ROLES_MAX, OTP_AUTH_TEXT_SIZE - 1);
-        memcpy(auth->roles[auth->role_count++], role, strlen(role) + 1);
+        memcpy(set->names[set->count++], role, strlen(role) + 1);
     }
-    if (auth->role_count == 0)
+    if (set->count == 0)
         return hito_error_set(err, HITO_ERR_INVALID, "at least one caller role is needed");
     return HITO_OK;
 }
@@ -45,10 +51,13 @@ struct otp_auth *otp_auth_new(const struct otp_auth_options *opts, struct hito_e
         return NULL;
     }
     if (strlen(opts->issuer) >= OTP_AUTH_TEXT_SIZE ||
-        strlen(opts->audience) >= OTP_AUTH_TEXT_SIZE ||
-        parse_roles(auth, opts->roles, err) != HITO_OK) {
-        if (err != NULL && err->code == 0)
-            hito_error_set(err, HITO_ERR_INVALID, "the issuer or audience is too long");
+        strlen(opts->audience) >= OTP_AUTH_TEXT_SIZE) {
+        hito_error_set(err, HITO_ERR_INVALID, "the issuer or audience is too long");
+        free(auth);
+        return NULL;
+    }
+    if (parse_roles(&auth->callers, opts->roles, err) != HITO_OK ||
+        parse_roles(&auth->enrollers, opts->enrol_roles, err) != HITO_OK) {
         free(auth);
         return NULL;
     }
@@ -70,19 +79,18 @@ void otp_auth_free(struct otp_auth *auth)
     free(auth);
 }
 
-static int has_any_role(const struct otp_auth *auth, const struct jwt_claims *claims)
+static int has_any_role(const struct role_set *roles, const struct jwt_claims *claims)
 {
-    for (size_t i = 0; i < auth->role_count; i++) {
-        if (jwt_claims_has_role(claims, auth->roles[i]))
+    for (size_t i = 0; i < roles->count; i++) {
+        if (jwt_claims_has_role(claims, roles->names[i]))
             return 1;
     }
     return 0;
 }
 
-int otp_auth_check(void *self, const char *authorization, char *client_id, size_t size,
-                   struct hito_error *err)
+static int check(struct otp_auth *auth, const struct role_set *roles, const char *authorization,
+                 char *client_id, size_t size, struct hito_error *err)
 {
-    struct otp_auth *auth = self;
     struct jwt_verify_options opts = { auth->issuer, auth->audience, 0 };
     struct jwt_claims claims = { 0 };
     int rc;
@@ -94,8 +102,8 @@ int otp_auth_check(void *self, const char *authorization, char *client_id, size_
         return hito_error_set(err, HITO_ERR_AUTH, "missing bearer token");
 
     rc = jwt_verify_token(auth->keys, &opts, authorization + 7, &claims, NULL, err);
-    if (rc == HITO_OK && !has_any_role(auth, &claims))
-        rc = hito_error_set(err, HITO_ERR_AUTH, "the token has none of the caller roles");
+    if (rc == HITO_OK && !has_any_role(roles, &claims))
+        rc = hito_error_set(err, HITO_ERR_AUTH, "the token has none of the roles this call needs");
     if (rc == HITO_OK && (claims.sub == NULL || strlen(claims.sub) >= size))
         rc = hito_error_set(err, HITO_ERR_AUTH, "the token's sub is missing or too long");
     if (rc == HITO_OK)
@@ -104,4 +112,20 @@ int otp_auth_check(void *self, const char *authorization, char *client_id, size_
         rc = HITO_ERR_AUTH;
     jwt_claims_free(&claims);
     return rc;
+}
+
+int otp_auth_check(void *auth, const char *authorization, char *client_id, size_t size,
+                   struct hito_error *err)
+{
+    struct otp_auth *self = auth;
+
+    return check(self, &self->callers, authorization, client_id, size, err);
+}
+
+int otp_auth_check_enrol(void *auth, const char *authorization, char *client_id, size_t size,
+                         struct hito_error *err)
+{
+    struct otp_auth *self = auth;
+
+    return check(self, &self->enrollers, authorization, client_id, size, err);
 }

@@ -1,7 +1,8 @@
 /*
  * otp_auth.h - authentication of calling services by their ZITADEL access
- * token (RS256 JWT) with hito/jwt_verify.h. A caller must hold one of the
- * configured project roles; its client id is the token's sub.
+ * token (RS256 JWT) with hito/jwt_verify.h. A caller must have one of the
+ * configured project roles (a stricter list for TOTP enrolment, which can
+ * replace a staff member's secret); its client id is the token's sub.
  */
 #ifndef OTP_AUTH_H
 #define OTP_AUTH_H
@@ -19,6 +20,7 @@ struct otp_auth_options {
     const char *audience;  /* aud must contain it; empty: every token is rejected */
     const char *jwks_url;  /* the issuer's JWKS */
     const char *roles;     /* comma-separated; the caller needs one of them */
+    const char *enrol_roles; /* the same for TOTP enrolment */
 };
 
 struct otp_auth;
@@ -35,5 +37,9 @@ void otp_auth_free(struct otp_auth *auth);
  */
 int otp_auth_check(void *auth, const char *authorization, char *client_id, size_t size,
                    struct hito_error *err);
+
+/* Like otp_auth_check, with the roles that may enrol staff TOTP secrets. */
+int otp_auth_check_enrol(void *auth, const char *authorization, char *client_id, size_t size,
+                         struct hito_error *err);
 
 #endif

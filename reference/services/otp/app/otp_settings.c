@@ -223,6 +223,10 @@ static int load_auth(const struct config *cfg, struct otp_settings *out, struct 
         rc = copy_text(config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
                        out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
     if (rc == HITO_OK)
+        rc = copy_text(config_get_default(cfg, "OTP_TOTP_ENROL_ROLES", "admin"),
+                       out->auth_enrol_roles, sizeof(out->auth_enrol_roles),
+                       "OTP_TOTP_ENROL_ROLES", err);
+    if (rc == HITO_OK)
         rc = load_client(cfg, out, err);
     return rc;
 }

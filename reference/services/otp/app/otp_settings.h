@@ -39,6 +39,7 @@ struct otp_settings {
     char auth_audience[OTP_SETTINGS_TEXT_SIZE];   /* service tokens: aud */
     char auth_jwks_url[OTP_SETTINGS_TEXT_SIZE];
     char auth_roles[OTP_SETTINGS_TEXT_SIZE];      /* caller needs one of them */
+    char auth_enrol_roles[OTP_SETTINGS_TEXT_SIZE]; /* the same for TOTP enrolment */
     char migrations_dir[2 * OTP_SETTINGS_TEXT_SIZE];
     unsigned char hmac_key[OTP_SETTINGS_KEY_MAX]; /* OTP_HMAC_KEY */
     size_t hmac_key_len;

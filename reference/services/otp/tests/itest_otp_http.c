@@ -19,7 +19,7 @@
 #include "otp_proof.h"
 
 #define PURPOSE "phone_verification"
-#define CALLER_ROLES "\"roles\":[\"svc-orchestrator\"]"
+#define CALLER_ROLES "\"roles\":[\"svc-orchestrator\",\"admin\"]"
 #define FAKE_BODY_SIZE 4096
 
 /* The fake WhatsApp service: keeps the last request body, fails on demand. */
@@ -428,6 +428,21 @@ static void http_rejects_token_without_role(void **state)
     free(token);
 }
 
+static void http_totp_enrol_needs_admin(void **state)
+{
+    struct httpc_response res = { 0 };
+    char *token = sign_token("\"roles\":[\"svc-orchestrator\"]");
+    json_t *reply;
+    long status;
+
+    (void)state;
+    reply = post("/v1/totp/enrol", token, "{\"account\":\"ana@example.org\"}", &status, &res);
+    assert_int_equal(status, 401);
+    httpc_response_free(&res);
+    json_decref(reply);
+    free(token);
+}
+
 static void http_rejects_bad_input(void **state)
 {
     json_t *reply;
@@ -566,6 +581,7 @@ int main(void)
         cmocka_unit_test(http_delivery_timeout_answers_502),
         cmocka_unit_test(http_rejects_missing_token),
         cmocka_unit_test(http_rejects_token_without_role),
+        cmocka_unit_test(http_totp_enrol_needs_admin),
         cmocka_unit_test(http_rejects_bad_input),
         cmocka_unit_test(http_rejects_large_body),
         cmocka_unit_test(http_audit_has_no_code),

@@ -58,14 +58,14 @@ static void count(const char *name, const char *purpose, const char *result)
 }
 
 /* Sends 401 or 503 and returns nonzero when the caller is not authenticated. */
-static int authenticate(struct otp_http *http, struct httpd_req *req, char *client_id)
+static int authenticate(struct otp_http *http, otp_http_authenticate_fn check,
+                        struct httpd_req *req, char *client_id)
 {
     struct hito_error err = { 0 };
     int rc;
 
-    rc = http->deps.authenticate(http->deps.authenticate_user,
-                                 httpd_header(req, "Authorization"), client_id,
-                                 OTP_HTTP_CLIENT_ID_SIZE, &err);
+    rc = check(http->deps.authenticate_user, httpd_header(req, "Authorization"), client_id,
+               OTP_HTTP_CLIENT_ID_SIZE, &err);
     if (rc == HITO_OK)
         return 0;
     if (rc == HITO_ERR_UNAVAILABLE) {
@@ -88,10 +88,10 @@ static const char *member(json_t *body, const char *name)
  * Authenticates the caller and parses the JSON body. Returns the body (the
  * caller releases it), or NULL once an error reply has been sent.
  */
-static json_t *authenticated_body(struct otp_http *http, struct httpd_req *req,
-                                  char *client_id)
+static json_t *authenticated_body(struct otp_http *http, otp_http_authenticate_fn check,
+                                  struct httpd_req *req, char *client_id)
 {
-    if (authenticate(http, req, client_id) != 0)
+    if (authenticate(http, check, req, client_id) != 0)
         return NULL;
     return httpd_body_json(req);
 }
@@ -164,7 +164,7 @@ static void handle_issue(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, req, client_id);
+    body = authenticated_body(http, http->deps.authenticate, req, client_id);
     if (body == NULL)
         return;
     read_request(req, body, client_id, &request);
@@ -205,7 +205,7 @@ static void handle_verify(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, req, client_id);
+    body = authenticated_body(http, http->deps.authenticate, req, client_id);
     if (body == NULL)
         return;
     read_request(req, body, client_id, &request);
@@ -229,7 +229,7 @@ static void handle_totp_enrol(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, req, client_id);
+    body = authenticated_body(http, http->deps.authenticate_enrol, req, client_id);
     if (body == NULL)
         return;
     account = member(body, "account");
@@ -280,7 +280,7 @@ static void handle_totp_verify(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, req, client_id);
+    body = authenticated_body(http, http->deps.authenticate, req, client_id);
     if (body == NULL)
         return;
     rc = otp_totp_verify(http->deps.totp, member(body, "account"), member(body, "code"),

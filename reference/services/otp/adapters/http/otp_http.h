@@ -31,6 +31,7 @@ struct otp_http_deps {
     struct otp_service *service;
     const struct otp_totp_deps *totp;
     otp_http_authenticate_fn authenticate;
+    otp_http_authenticate_fn authenticate_enrol; /* POST /v1/totp/enrol */
     void *authenticate_user;
 };
 
