@@ -34,7 +34,7 @@ CHECKPOINT_ARGS = --target $(TARGET) $(if $(filter 1 yes true,$(FORCE)),--force)
 
 ##@ Checkpoints (TARGET=local|compose|FILE, FORCE=1)
 .PHONY: checkpoints reports-index
-checkpoint-%: setup-quiet $(CHECKPOINT) ## Run checkpoint N (make checkpoint-1): reports in reports/<target>/checkpoint-N/
+checkpoint-%: setup-quiet $(CHECKPOINT) ## Run checkpoint N (make checkpoint-1)
 	@$(CHECKPOINT) run $* $(CHECKPOINT_ARGS)
 
 checkpoints: ## Set up, build, start the stack (TARGET=local) and run every checkpoint in order

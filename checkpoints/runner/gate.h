@@ -31,11 +31,12 @@ int gate_save(const char *path, json_t *state, struct hito_error *err);
  * blocks, why receives the reason ("checkpoint 1 failed at <commit>", "has
  * not run", "passed at another commit <sha>").
  */
-int gate_blocking(json_t *state, const int *numbers, size_t count, int n, const char *commit,
-                  char *why, size_t why_size);
+int gate_blocking(json_t *state, const int *numbers, size_t count, int n,
+                  const char *commit, char *why, size_t why_size);
 
-/* Records the latest run of a checkpoint in state; HITO_ERR_NOMEM on failure. */
-int gate_record(json_t *state, int checkpoint, const char *outcome, const char *commit,
-                const char *time, const char *target);
+/* Records the latest run of a checkpoint in state; HITO_ERR_NOMEM on
+ * failure. */
+int gate_record(json_t *state, int checkpoint, const char *outcome,
+                const char *commit, const char *time, const char *target);
 
 #endif

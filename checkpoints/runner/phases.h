@@ -13,7 +13,7 @@ struct phase {
     int number;
     const char *title;
     const char *description;
-    const struct scenario *const *scenarios;  /* NULL-terminated */
+    const struct scenario *const *scenarios; /* NULL-terminated */
 };
 
 /* Returns the phases, ordered by number; *count receives their number. */

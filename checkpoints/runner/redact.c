@@ -9,13 +9,14 @@
 #include "strbuf.h"
 
 struct redactor {
-    char *secrets[REDACT_MAX_SECRETS];  /* longest first */
+    char *secrets[REDACT_MAX_SECRETS]; /* longest first */
     size_t count;
 };
 
 static const char *const sensitive_words[] = {
-    "password", "passwd", "secret", "token", "authorization", "cookie",
-    "code_verifier", "api_key", "api-key", "apikey", "private_key", "credential",
+    "password",      "passwd", "secret",        "token",
+    "authorization", "cookie", "code_verifier", "api_key",
+    "api-key",       "apikey", "private_key",   "credential",
 };
 
 struct redactor *redactor_new(void)
@@ -50,10 +51,12 @@ int redactor_add_secret(struct redactor *r, const char *value)
     pos = 0;
     while (pos < r->count && strlen(r->secrets[pos]) >= len)
         pos++;
-    memmove(&r->secrets[pos + 1], &r->secrets[pos], (r->count - pos) * sizeof(char *));
+    memmove(&r->secrets[pos + 1], &r->secrets[pos],
+            (r->count - pos) * sizeof(char *));
     r->secrets[pos] = strdup(value);
     if (!r->secrets[pos]) {
-        memmove(&r->secrets[pos], &r->secrets[pos + 1], (r->count - pos) * sizeof(char *));
+        memmove(&r->secrets[pos], &r->secrets[pos + 1],
+                (r->count - pos) * sizeof(char *));
         return HITO_ERR_NOMEM;
     }
     r->count++;
@@ -72,12 +75,14 @@ static int is_key_char(char c)
 
 static int is_credential_char(char c)
 {
-    return isalnum((unsigned char)c) || (c != '\0' && strchr("-._~+/=", c) != NULL);
+    return isalnum((unsigned char)c) ||
+           (c != '\0' && strchr("-._~+/=", c) != NULL);
 }
 
 int redact_is_sensitive_key(const char *name, size_t len)
 {
-    for (size_t w = 0; w < sizeof(sensitive_words) / sizeof(*sensitive_words); w++) {
+    for (size_t w = 0; w < sizeof(sensitive_words) / sizeof(*sensitive_words);
+         w++) {
         size_t wlen = strlen(sensitive_words[w]);
 
         for (size_t i = 0; i + wlen <= len; i++)
@@ -97,7 +102,7 @@ static const char *value_end(const char *s, char sep)
                 s++;
             s++;
         }
-        return s;  /* at the closing quote, or the end */
+        return s; /* at the closing quote, or the end */
     }
     if (sep == ':')
         return s + strcspn(s, "\r\n");
@@ -134,7 +139,8 @@ static const char *redact_value(struct strbuf *out, const char *key_end)
     return end;
 }
 
-static const char *redact_credential(struct strbuf *out, const char *word, size_t len)
+static const char *redact_credential(struct strbuf *out, const char *word,
+                                     size_t len)
 {
     const char *p = word + len, *end;
 

@@ -40,7 +40,8 @@ void report_format_duration(double ms, char *buf, size_t size)
     else if (ms < 60000)
         snprintf(buf, size, "%.2f s", ms / 1000);
     else
-        snprintf(buf, size, "%d min %d s", (int)(ms / 60000), (int)(ms / 1000) % 60);
+        snprintf(buf, size, "%d min %d s", (int)(ms / 60000),
+                 (int)(ms / 1000) % 60);
 }
 
 int report_mkdirs(const char *dir, struct hito_error *err)
@@ -54,32 +55,37 @@ int report_mkdirs(const char *dir, struct hito_error *err)
             continue;
         *p = '\0';
         if (mkdir(path, 0755) != 0 && errno != EEXIST)
-            return hito_error_set(err, HITO_ERR_IO, "cannot create %s: %s", path,
-                                  strerror(errno));
+            return hito_error_set(err, HITO_ERR_IO, "cannot create %s: %s",
+                                  path, strerror(errno));
         *p = '/';
     }
     if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return hito_error_set(err, HITO_ERR_IO, "cannot create %s: %s", path, strerror(errno));
+        return hito_error_set(err, HITO_ERR_IO, "cannot create %s: %s", path,
+                              strerror(errno));
     return HITO_OK;
 }
 
-int report_write_file(const char *path, const char *text, struct hito_error *err)
+int report_write_file(const char *path, const char *text,
+                      struct hito_error *err)
 {
     char tmp[REPORT_PATH_MAX];
     FILE *f;
     int ok;
 
     if (!text)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory rendering %s", path);
+        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory rendering %s",
+                              path);
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     f = fopen(tmp, "w");
     if (!f)
-        return hito_error_set(err, HITO_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+        return hito_error_set(err, HITO_ERR_IO, "cannot write %s: %s", tmp,
+                              strerror(errno));
     ok = fputs(text, f) >= 0;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(tmp, path) != 0) {
         remove(tmp);
-        return hito_error_set(err, HITO_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+        return hito_error_set(err, HITO_ERR_IO, "cannot write %s: %s", path,
+                              strerror(errno));
     }
     return HITO_OK;
 }
@@ -93,7 +99,7 @@ static json_t *string_or_null(const char *s)
 
 static json_t *event_json(const struct event *ev)
 {
-    static const char *const kinds[] = {"note", "check", "exchange"};
+    static const char *const kinds[] = { "note", "check", "exchange" };
     json_t *o = json_pack("{s:s, s:o}", "kind", kinds[ev->kind], "text",
                           string_or_null(ev->text));
 
@@ -119,10 +125,12 @@ static json_t *step_json(const struct step *step)
 
     for (size_t i = 0; events && i < step->event_count; i++)
         json_array_append_new(events, event_json(&step->events[i]));
-    o = json_pack("{s:o, s:s, s:f, s:f, s:o, s:I}", "title", string_or_null(step->title),
-                  "outcome", outcome_name(step->outcome), "offset_ms", step->offset_ms,
-                  "duration_ms", step->duration_ms, "events", events ? events : json_null(),
-                  "dropped_events", (json_int_t)step->dropped_events);
+    o = json_pack("{s:o, s:s, s:f, s:f, s:o, s:I}", "title",
+                  string_or_null(step->title), "outcome",
+                  outcome_name(step->outcome), "offset_ms", step->offset_ms,
+                  "duration_ms", step->duration_ms, "events",
+                  events ? events : json_null(), "dropped_events",
+                  (json_int_t)step->dropped_events);
     return o;
 }
 
@@ -132,12 +140,14 @@ static json_t *scenario_json_of(const struct scenario_result *sr)
 
     for (size_t i = 0; steps && i < sr->step_count; i++)
         json_array_append_new(steps, step_json(&sr->steps[i]));
-    return json_pack("{s:o, s:o, s:o, s:s, s:o, s:o, s:f, s:o, s:I}", "name",
-                     string_or_null(sr->name), "title", string_or_null(sr->title), "tags",
-                     string_or_null(sr->tags), "outcome", outcome_name(sr->outcome), "message",
-                     string_or_null(sr->message), "location", string_or_null(sr->location),
-                     "duration_ms", sr->duration_ms, "steps", steps ? steps : json_null(),
-                     "dropped_steps", (json_int_t)sr->dropped_steps);
+    return json_pack(
+        "{s:o, s:o, s:o, s:s, s:o, s:o, s:f, s:o, s:I}", "name",
+        string_or_null(sr->name), "title", string_or_null(sr->title), "tags",
+        string_or_null(sr->tags), "outcome", outcome_name(sr->outcome),
+        "message", string_or_null(sr->message), "location",
+        string_or_null(sr->location), "duration_ms", sr->duration_ms, "steps",
+        steps ? steps : json_null(), "dropped_steps",
+        (json_int_t)sr->dropped_steps);
 }
 
 json_t *report_json(const struct run_result *run)
@@ -147,23 +157,28 @@ json_t *report_json(const struct run_result *run)
 
     for (size_t i = 0; scenarios && i < run->scenario_count; i++)
         json_array_append_new(scenarios, scenario_json_of(&run->scenarios[i]));
-    return json_pack("{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:f, s:s, "
-                     "s:{s:I, s:I, s:I, s:I}, s:o}",
-                     "format", 1, "checkpoint", run->checkpoint, "title",
-                     string_or_null(run->title), "description", string_or_null(run->description),
-                     "target", string_or_null(run->target), "commit",
-                     string_or_null(run->commit), "started_at", string_or_null(run->started_at),
-                     "duration_ms", run->duration_ms, "outcome", outcome, "summary", "total",
-                     (json_int_t)run->scenario_count, "passed", (json_int_t)run->passed,
-                     "failed", (json_int_t)run->failed, "skipped", (json_int_t)run->skipped,
-                     "scenarios", scenarios ? scenarios : json_null());
+    return json_pack(
+        "{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:f, s:s, "
+        "s:{s:I, s:I, s:I, s:I}, s:o}",
+        "format", 1, "checkpoint", run->checkpoint, "title",
+        string_or_null(run->title), "description",
+        string_or_null(run->description), "target", string_or_null(run->target),
+        "commit", string_or_null(run->commit), "started_at",
+        string_or_null(run->started_at), "duration_ms", run->duration_ms,
+        "outcome", outcome, "summary", "total", (json_int_t)run->scenario_count,
+        "passed", (json_int_t)run->passed, "failed", (json_int_t)run->failed,
+        "skipped", (json_int_t)run->skipped, "scenarios",
+        scenarios ? scenarios : json_null());
 }
 
-int report_write_all(const struct run_result *run, const char *dir, struct hito_error *err)
+int report_write_all(const struct run_result *run, const char *dir,
+                     struct hito_error *err)
 {
-    static const char *const names[] = {"report.xml", "report.md", "report.html"};
-    char *(*const writers[])(const struct run_result *) = {report_junit, report_markdown,
-                                                            report_html};
+    static const char *const names[] = { "report.xml", "report.md",
+                                         "report.html" };
+    char *(*const writers[])(const struct run_result *) = { report_junit,
+                                                            report_markdown,
+                                                            report_html };
     char path[REPORT_PATH_MAX];
     json_t *json;
     char *text;
@@ -178,7 +193,8 @@ int report_write_all(const struct run_result *run, const char *dir, struct hito_
     snprintf(path, sizeof(path), "%s/report.json", dir);
     rc = report_write_file(path, text, err);
     free(text);
-    for (size_t i = 0; rc == HITO_OK && i < sizeof(names) / sizeof(*names); i++) {
+    for (size_t i = 0; rc == HITO_OK && i < sizeof(names) / sizeof(*names);
+         i++) {
         text = writers[i](run);
         snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
         rc = report_write_file(path, text, err);

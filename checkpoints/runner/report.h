@@ -17,7 +17,8 @@
 #include "strbuf.h"
 
 /* Creates dir (and its parents) and writes the four reports into it. */
-int report_write_all(const struct run_result *run, const char *dir, struct hito_error *err);
+int report_write_all(const struct run_result *run, const char *dir,
+                     struct hito_error *err);
 
 /* Each returns the document as a string the caller frees, or NULL when out
  * of memory. */
@@ -45,6 +46,7 @@ void report_format_duration(double ms, char *buf, size_t size);
 int report_mkdirs(const char *dir, struct hito_error *err);
 
 /* Writes text to path through a temporary file and a rename. */
-int report_write_file(const char *path, const char *text, struct hito_error *err);
+int report_write_file(const char *path, const char *text,
+                      struct hito_error *err);
 
 #endif

@@ -19,7 +19,8 @@ static void html_event(struct strbuf *sb, const struct event *ev)
         html_text(sb, ev->text);
         strbuf_puts(sb, "</span>");
     } else if (ev->kind == EVENT_CHECK) {
-        strbuf_puts(sb, ev->passed ? "<span class=\"ok\">&#10003; " : "<span class=\"ko\">&#10007; ");
+        strbuf_puts(sb, ev->passed ? "<span class=\"ok\">&#10003; "
+                                   : "<span class=\"ko\">&#10007; ");
         html_text(sb, ev->text);
         strbuf_puts(sb, "</span>");
         if (ev->expected) {
@@ -32,7 +33,8 @@ static void html_event(struct strbuf *sb, const struct event *ev)
     } else {
         strbuf_puts(sb, "<details class=\"exchange\"><summary>");
         html_text(sb, ev->text);
-        strbuf_printf(sb, " <span class=\"dur\">(%.1f ms)</span></summary>", ev->elapsed_ms);
+        strbuf_printf(sb, " <span class=\"dur\">(%.1f ms)</span></summary>",
+                      ev->elapsed_ms);
         strbuf_puts(sb, "<div class=\"label\">Sent</div><pre>");
         html_text(sb, ev->sent ? ev->sent : "-");
         strbuf_puts(sb, "</pre><div class=\"label\">Received</div><pre>");
@@ -54,17 +56,21 @@ static void html_steps(struct strbuf *sb, const struct scenario_result *sr)
         strbuf_printf(sb, "<li class=\"%s\"><div class=\"step-head\"><span>",
                       outcome_name(step->outcome));
         html_text(sb, step->title);
-        strbuf_printf(sb, "</span><span class=\"dur\">%s</span></div>\n<ul class=\"events\">\n",
+        strbuf_printf(sb,
+                      "</span><span class=\"dur\">%s</span></div>\n<ul "
+                      "class=\"events\">\n",
                       duration);
         for (size_t j = 0; j < step->event_count; j++)
             html_event(sb, &step->events[j]);
         if (step->dropped_events)
-            strbuf_printf(sb, "<li class=\"note\">%zu more events not recorded</li>\n",
-                          step->dropped_events);
+            strbuf_printf(
+                sb, "<li class=\"note\">%zu more events not recorded</li>\n",
+                step->dropped_events);
         strbuf_puts(sb, "</ul></li>\n");
     }
     if (sr->dropped_steps)
-        strbuf_printf(sb, "<li>%zu more steps not recorded</li>\n", sr->dropped_steps);
+        strbuf_printf(sb, "<li>%zu more steps not recorded</li>\n",
+                      sr->dropped_steps);
     strbuf_puts(sb, "</ol>\n");
 }
 
@@ -74,17 +80,21 @@ static void html_scenario(struct strbuf *sb, const struct scenario_result *sr)
     char duration[32];
 
     report_format_duration(sr->duration_ms, duration, sizeof(duration));
-    /* Failed scenarios open by default, so the problem is the first thing seen. */
-    strbuf_printf(sb, "<details class=\"scenario %s\"%s><summary>"
+    /* Failed scenarios open by default, so the problem is seen first. */
+    strbuf_printf(sb,
+                  "<details class=\"scenario %s\"%s><summary>"
                   "<span class=\"badge %s\">%s</span><span class=\"title\">",
                   outcome, sr->outcome == OUTCOME_FAIL ? " open" : "", outcome,
-                  sr->outcome == OUTCOME_PASS ? "PASS" : sr->outcome == OUTCOME_FAIL ? "FAIL"
-                                                                                   : "SKIP");
+                  sr->outcome == OUTCOME_PASS   ? "PASS"
+                  : sr->outcome == OUTCOME_FAIL ? "FAIL"
+                                                : "SKIP");
     html_text(sb, sr->title);
     strbuf_puts(sb, "<code>");
     html_text(sb, sr->name);
-    strbuf_printf(sb, "</code></span><span class=\"dur\">%s</span></summary>\n"
-                  "<div class=\"body\">\n", duration);
+    strbuf_printf(sb,
+                  "</code></span><span class=\"dur\">%s</span></summary>\n"
+                  "<div class=\"body\">\n",
+                  duration);
     if (sr->message) {
         strbuf_printf(sb, "<div class=\"problem %s\">", outcome);
         html_text(sb, sr->message);
@@ -110,7 +120,7 @@ static void html_meta(struct strbuf *sb, const char *name, const char *value)
 
 char *report_html(const struct run_result *run)
 {
-    static const char *const banners[] = {"PASSED", "FAILED", "NOT COMPLETE"};
+    static const char *const banners[] = { "PASSED", "FAILED", "NOT COMPLETE" };
     const char *verdict = outcome_name(run_outcome(run));
     struct strbuf sb;
     char duration[32], number[16];
@@ -118,15 +128,20 @@ char *report_html(const struct run_result *run)
     strbuf_init(&sb);
     report_format_duration(run->duration_ms, duration, sizeof(duration));
     snprintf(number, sizeof(number), "%d", run->checkpoint);
-    strbuf_puts(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-                     "<title>Checkpoint ");
+    strbuf_puts(
+        &sb,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<meta name=\"viewport\" "
+        "content=\"width=device-width,initial-scale=1\">\n"
+        "<title>Checkpoint ");
     strbuf_printf(&sb, "%d: ", run->checkpoint);
     html_text(&sb, run->title);
     strbuf_puts(&sb, " (");
     html_text(&sb, run->target);
-    strbuf_puts(&sb, ")</title>\n<style>" REPORT_STYLE "</style></head><body>\n");
-    strbuf_printf(&sb, "<header class=\"banner %s\"><div class=\"inner\">"
+    strbuf_puts(&sb,
+                ")</title>\n<style>" REPORT_STYLE "</style></head><body>\n");
+    strbuf_printf(&sb,
+                  "<header class=\"banner %s\"><div class=\"inner\">"
                   "<span class=\"verdict\">%s</span><h1>Checkpoint %d: ",
                   verdict, banners[run_outcome(run)], run->checkpoint);
     html_text(&sb, run->title);
@@ -138,16 +153,22 @@ char *report_html(const struct run_result *run)
     html_meta(&sb, "Commit", run->commit);
     html_meta(&sb, "Started", run->started_at);
     html_meta(&sb, "Duration", duration);
-    strbuf_printf(&sb, "</dl>\n<div class=\"counts\">"
-                  "<div class=\"count total\"><b>%zu</b>scenarios</div>"
-                  "<div class=\"count passed\"><b>%zu</b>passed</div>"
-                  "<div class=\"count failed\"><b>%zu</b>failed</div>"
-                  "<div class=\"count skipped\"><b>%zu</b>skipped</div></div>\n",
-                  run->scenario_count, run->passed, run->failed, run->skipped);
+    strbuf_printf(
+        &sb,
+        "</dl>\n<div class=\"counts\">"
+        "<div class=\"count total\"><b>%zu</b>scenarios</div>"
+        "<div class=\"count passed\"><b>%zu</b>passed</div>"
+        "<div class=\"count failed\"><b>%zu</b>failed</div>"
+        "<div class=\"count skipped\"><b>%zu</b>skipped</div></div>\n",
+        run->scenario_count, run->passed, run->failed, run->skipped);
     for (size_t i = 0; i < run->scenario_count; i++)
         html_scenario(&sb, &run->scenarios[i]);
-    strbuf_puts(&sb, "<footer>Written by hito-checkpoint. Secrets, tokens and passwords are "
-                     "replaced with " "[REDACTED]" ". Open a scenario or an exchange to see "
-                     "its details.</footer>\n</main></body></html>\n");
+    strbuf_puts(
+        &sb,
+        "<footer>Written by hito-checkpoint. Secrets, tokens and passwords are "
+        "replaced with "
+        "[REDACTED]"
+        ". Open a scenario or an exchange to see "
+        "its details.</footer>\n</main></body></html>\n");
     return strbuf_take(&sb);
 }

@@ -18,10 +18,10 @@ static void add_summary(json_t *summaries, const char *path, const char *href)
     json_t *entry;
 
     if (!report)
-        return;  /* a report being written or damaged is left out */
-    entry = json_pack("{s:O*, s:O*, s:O*, s:O*, s:O*, s:O*, s:O*, s:s}", "checkpoint",
-                      json_object_get(report, "checkpoint"), "title",
-                      json_object_get(report, "title"), "target",
+        return; /* a report being written or damaged is left out */
+    entry = json_pack("{s:O*, s:O*, s:O*, s:O*, s:O*, s:O*, s:O*, s:s}",
+                      "checkpoint", json_object_get(report, "checkpoint"),
+                      "title", json_object_get(report, "title"), "target",
                       json_object_get(report, "target"), "outcome",
                       json_object_get(report, "outcome"), "started_at",
                       json_object_get(report, "started_at"), "commit",
@@ -32,7 +32,8 @@ static void add_summary(json_t *summaries, const char *path, const char *href)
     json_decref(report);
 }
 
-static void scan_target(json_t *summaries, const char *reports_dir, const char *target)
+static void scan_target(json_t *summaries, const char *reports_dir,
+                        const char *target)
 {
     char dir[INDEX_PATH_MAX], path[INDEX_PATH_MAX], href[INDEX_PATH_MAX];
     struct dirent *de;
@@ -42,14 +43,15 @@ static void scan_target(json_t *summaries, const char *reports_dir, const char *
     d = opendir(dir);
     if (!d)
         return;
-    while ((de = readdir(d)) != NULL && json_array_size(summaries) < INDEX_MAX_REPORTS) {
+    while ((de = readdir(d)) != NULL &&
+           json_array_size(summaries) < INDEX_MAX_REPORTS) {
         if (strncmp(de->d_name, "checkpoint-", 11) != 0)
             continue;
-        if (snprintf(path, sizeof(path), "%s/%s/report.json", dir, de->d_name) >=
-                (int)sizeof(path) ||
-            snprintf(href, sizeof(href), "%s/%s/report.html", target, de->d_name) >=
-                (int)sizeof(href))
-            continue;  /* a path this long is not one the runner wrote */
+        if (snprintf(path, sizeof(path), "%s/%s/report.json", dir,
+                     de->d_name) >= (int)sizeof(path) ||
+            snprintf(href, sizeof(href), "%s/%s/report.html", target,
+                     de->d_name) >= (int)sizeof(href))
+            continue; /* a path this long is not one the runner wrote */
         add_summary(summaries, path, href);
     }
     closedir(d);
@@ -87,7 +89,8 @@ static void commit_cell(struct strbuf *sb, json_t *value)
 static void cell(struct strbuf *sb, json_t *value)
 {
     strbuf_puts(sb, "<td>");
-    report_escape_xml(sb, json_string_value(value) ? json_string_value(value) : "-");
+    report_escape_xml(sb, json_string_value(value) ? json_string_value(value)
+                                                   : "-");
     strbuf_puts(sb, "</td>");
 }
 
@@ -103,17 +106,23 @@ char *report_index_html(json_t *summaries)
         sorted[i] = json_array_get(summaries, i);
     qsort(sorted, count, sizeof(*sorted), compare_summaries);
     strbuf_init(&sb);
-    strbuf_puts(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                     "<title>hito checkpoints</title>\n<style>" REPORT_STYLE "</style></head>"
-                     "<body>\n<header class=\"banner neutral\"><div class=\"inner\">"
-                     "<h1>hito checkpoints</h1><p>The latest run of each checkpoint on each "
-                     "target.</p></div></header>\n<main>\n");
+    strbuf_puts(
+        &sb,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<title>hito checkpoints</title>\n<style>" REPORT_STYLE
+        "</style></head>"
+        "<body>\n<header class=\"banner neutral\"><div class=\"inner\">"
+        "<h1>hito checkpoints</h1><p>The latest run of each checkpoint on each "
+        "target.</p></div></header>\n<main>\n");
     if (count == 0)
-        strbuf_puts(&sb, "<p>No reports yet: run <code>make checkpoints</code>.</p>\n");
+        strbuf_puts(
+            &sb, "<p>No reports yet: run <code>make checkpoints</code>.</p>\n");
     else
-        strbuf_puts(&sb, "<table class=\"index\"><tr><th>Checkpoint</th><th>Target</th>"
-                         "<th>Status</th><th>Scenarios</th><th>Started</th><th>Commit</th>"
-                         "</tr>\n");
+        strbuf_puts(
+            &sb,
+            "<table class=\"index\"><tr><th>Checkpoint</th><th>Target</th>"
+            "<th>Status</th><th>Scenarios</th><th>Started</th><th>Commit</th>"
+            "</tr>\n");
     for (size_t i = 0; i < count; i++) {
         json_t *s = sorted[i], *sum = json_object_get(s, "summary");
         const char *outcome = json_string_value(json_object_get(s, "outcome"));
@@ -121,24 +130,27 @@ char *report_index_html(json_t *summaries)
         outcome = outcome ? outcome : "failed";
         strbuf_printf(&sb, "<tr><td><a href=\"");
         report_escape_xml(&sb, json_string_value(json_object_get(s, "href")));
-        strbuf_printf(&sb, "\">%lld. ",
-                      (long long)json_integer_value(json_object_get(s, "checkpoint")));
+        strbuf_printf(
+            &sb, "\">%lld. ",
+            (long long)json_integer_value(json_object_get(s, "checkpoint")));
         report_escape_xml(&sb, json_string_value(json_object_get(s, "title")));
         strbuf_puts(&sb, "</a></td>");
         cell(&sb, json_object_get(s, "target"));
         strbuf_printf(&sb, "<td><span class=\"badge %s\">", outcome);
         report_escape_xml(&sb, outcome);
-        strbuf_printf(&sb, "</span></td><td>%lld passed, %lld failed, %lld skipped</td>",
-                      (long long)json_integer_value(json_object_get(sum, "passed")),
-                      (long long)json_integer_value(json_object_get(sum, "failed")),
-                      (long long)json_integer_value(json_object_get(sum, "skipped")));
+        strbuf_printf(
+            &sb, "</span></td><td>%lld passed, %lld failed, %lld skipped</td>",
+            (long long)json_integer_value(json_object_get(sum, "passed")),
+            (long long)json_integer_value(json_object_get(sum, "failed")),
+            (long long)json_integer_value(json_object_get(sum, "skipped")));
         cell(&sb, json_object_get(s, "started_at"));
         commit_cell(&sb, json_object_get(s, "commit"));
         strbuf_puts(&sb, "</tr>\n");
     }
     if (count)
         strbuf_puts(&sb, "</table>\n");
-    strbuf_puts(&sb, "<footer>Written by hito-checkpoint index.</footer></main></body></html>\n");
+    strbuf_puts(&sb, "<footer>Written by hito-checkpoint "
+                     "index.</footer></main></body></html>\n");
     free(sorted);
     return strbuf_take(&sb);
 }

@@ -14,7 +14,8 @@ static void outline(struct strbuf *sb, const struct scenario_result *sr)
         const struct step *step = &sr->steps[i];
 
         report_format_duration(step->duration_ms, duration, sizeof(duration));
-        strbuf_printf(sb, "Step %zu: %s [%s, %s]\n", i + 1, step->title ? step->title : "",
+        strbuf_printf(sb, "Step %zu: %s [%s, %s]\n", i + 1,
+                      step->title ? step->title : "",
                       outcome_name(step->outcome), duration);
         for (size_t j = 0; j < step->event_count; j++) {
             const struct event *ev = &step->events[j];
@@ -23,18 +24,24 @@ static void outline(struct strbuf *sb, const struct scenario_result *sr)
                 strbuf_printf(sb, "  note: %s\n", ev->text ? ev->text : "");
             else if (ev->kind == EVENT_CHECK && ev->expected)
                 strbuf_printf(sb, "  check %s: %s: expected %s, got %s\n",
-                              ev->passed ? "passed" : "FAILED", ev->text ? ev->text : "",
-                              ev->expected, ev->actual ? ev->actual : "nothing");
+                              ev->passed ? "passed" : "FAILED",
+                              ev->text ? ev->text : "", ev->expected,
+                              ev->actual ? ev->actual : "nothing");
             else if (ev->kind == EVENT_CHECK)
-                strbuf_printf(sb, "  check %s: %s\n", ev->passed ? "passed" : "FAILED",
+                strbuf_printf(sb, "  check %s: %s\n",
+                              ev->passed ? "passed" : "FAILED",
                               ev->text ? ev->text : "");
             else
-                strbuf_printf(sb, "  exchange: %s (%.1f ms)\n    sent: %s\n    received: %s\n",
+                strbuf_printf(sb,
+                              "  exchange: %s (%.1f ms)\n    sent: %s\n    "
+                              "received: %s\n",
                               ev->text ? ev->text : "", ev->elapsed_ms,
-                              ev->sent ? ev->sent : "-", ev->received ? ev->received : "-");
+                              ev->sent ? ev->sent : "-",
+                              ev->received ? ev->received : "-");
         }
         if (step->dropped_events)
-            strbuf_printf(sb, "  (%zu more events not recorded)\n", step->dropped_events);
+            strbuf_printf(sb, "  (%zu more events not recorded)\n",
+                          step->dropped_events);
     }
     if (sr->dropped_steps)
         strbuf_printf(sb, "(%zu more steps not recorded)\n", sr->dropped_steps);
@@ -48,17 +55,25 @@ char *report_junit(const struct run_result *run)
     strbuf_init(&sb);
     snprintf(suite, sizeof(suite), "checkpoint-%d: %s", run->checkpoint,
              run->title ? run->title : "");
-    strbuf_puts(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
+    strbuf_puts(
+        &sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
     report_escape_xml(&sb, suite);
-    strbuf_printf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-                  "time=\"%.3f\">\n  <testsuite name=\"",
-                  run->scenario_count, run->failed, run->skipped, run->duration_ms / 1000);
+    strbuf_printf(
+        &sb,
+        "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+        "time=\"%.3f\">\n  <testsuite name=\"",
+        run->scenario_count, run->failed, run->skipped,
+        run->duration_ms / 1000);
     report_escape_xml(&sb, suite);
-    strbuf_printf(&sb, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
-                  "time=\"%.3f\" timestamp=\"",
-                  run->scenario_count, run->failed, run->skipped, run->duration_ms / 1000);
+    strbuf_printf(
+        &sb,
+        "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" "
+        "time=\"%.3f\" timestamp=\"",
+        run->scenario_count, run->failed, run->skipped,
+        run->duration_ms / 1000);
     report_escape_xml(&sb, run->started_at);
-    strbuf_puts(&sb, "\">\n    <properties>\n      <property name=\"target\" value=\"");
+    strbuf_puts(
+        &sb, "\">\n    <properties>\n      <property name=\"target\" value=\"");
     report_escape_xml(&sb, run->target);
     strbuf_puts(&sb, "\"/>\n      <property name=\"commit\" value=\"");
     report_escape_xml(&sb, run->commit);
@@ -68,7 +83,8 @@ char *report_junit(const struct run_result *run)
         struct strbuf out;
         char *text;
 
-        strbuf_printf(&sb, "    <testcase classname=\"checkpoint-%d\" name=\"", run->checkpoint);
+        strbuf_printf(&sb, "    <testcase classname=\"checkpoint-%d\" name=\"",
+                      run->checkpoint);
         report_escape_xml(&sb, sr->name);
         strbuf_printf(&sb, "\" time=\"%.3f\">\n", sr->duration_ms / 1000);
         if (sr->outcome == OUTCOME_FAIL) {
@@ -127,7 +143,7 @@ static void md_block(struct strbuf *sb, const char *s)
 
 static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
 {
-    static const char *const marks[] = {"PASS", "FAIL", "SKIP"};
+    static const char *const marks[] = { "PASS", "FAIL", "SKIP" };
     char duration[32];
 
     report_format_duration(sr->duration_ms, duration, sizeof(duration));
@@ -137,7 +153,8 @@ static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
     strbuf_puts(sb, sr->name);
     strbuf_printf(sb, "`, %s)\n\n", duration);
     if (sr->message) {
-        strbuf_printf(sb, "**%s:** ", sr->outcome == OUTCOME_FAIL ? "Failure" : "Skipped");
+        strbuf_printf(sb, "**%s:** ",
+                      sr->outcome == OUTCOME_FAIL ? "Failure" : "Skipped");
         md_inline(sb, sr->message);
         if (sr->location)
             strbuf_printf(sb, " (at `%s`)", sr->location);
@@ -155,7 +172,8 @@ static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
 
             strbuf_puts(sb, "   - ");
             if (ev->kind == EVENT_CHECK)
-                strbuf_puts(sb, ev->passed ? "check passed: " : "**check failed:** ");
+                strbuf_puts(sb, ev->passed ? "check passed: "
+                                           : "**check failed:** ");
             else if (ev->kind == EVENT_EXCHANGE)
                 strbuf_puts(sb, "exchange: ");
             md_inline(sb, ev->text);
@@ -186,17 +204,21 @@ char *report_markdown(const struct run_result *run)
     md_inline(&sb, run->title);
     strbuf_puts(&sb, "\n\n");
     md_inline(&sb, run->description);
-    static const char *const verdicts[] = {"PASSED", "FAILED", "NOT COMPLETE"};
+    static const char *const verdicts[] = { "PASSED", "FAILED",
+                                            "NOT COMPLETE" };
 
-    strbuf_printf(&sb, "\n\n| Outcome | Target | Commit | Started | Duration |\n"
-                  "|---|---|---|---|---|\n| %s | ", verdicts[run_outcome(run)]);
+    strbuf_printf(&sb,
+                  "\n\n| Outcome | Target | Commit | Started | Duration |\n"
+                  "|---|---|---|---|---|\n| %s | ",
+                  verdicts[run_outcome(run)]);
     md_inline(&sb, run->target);
     strbuf_puts(&sb, " | ");
     md_inline(&sb, run->commit);
     strbuf_puts(&sb, " | ");
     md_inline(&sb, run->started_at);
-    strbuf_printf(&sb, " | %s |\n\n%zu scenarios: %zu passed, %zu failed, %zu skipped.\n",
-                  duration, run->scenario_count, run->passed, run->failed, run->skipped);
+    strbuf_printf(
+        &sb, " | %s |\n\n%zu scenarios: %zu passed, %zu failed, %zu skipped.\n",
+        duration, run->scenario_count, run->passed, run->failed, run->skipped);
     for (size_t i = 0; i < run->scenario_count; i++)
         md_scenario(&sb, &run->scenarios[i]);
     return strbuf_take(&sb);

@@ -21,20 +21,20 @@ enum event_kind { EVENT_NOTE, EVENT_CHECK, EVENT_EXCHANGE };
 /* One line of a step: a note, a check or an exchange with a server. */
 struct event {
     enum event_kind kind;
-    int passed;          /* checks: nonzero when the check held */
-    char *text;          /* note text, check description, exchange summary */
-    char *expected;      /* checks; may be NULL */
-    char *actual;        /* checks; may be NULL */
-    char *location;      /* checks: "file:line"; may be NULL */
-    char *sent;          /* exchanges: request excerpt; may be NULL */
-    char *received;      /* exchanges: response excerpt; may be NULL */
-    double elapsed_ms;   /* exchanges */
+    int passed;        /* checks: nonzero when the check held */
+    char *text;        /* note text, check description, exchange summary */
+    char *expected;    /* checks; may be NULL */
+    char *actual;      /* checks; may be NULL */
+    char *location;    /* checks: "file:line"; may be NULL */
+    char *sent;        /* exchanges: request excerpt; may be NULL */
+    char *received;    /* exchanges: response excerpt; may be NULL */
+    double elapsed_ms; /* exchanges */
 };
 
 struct step {
     char *title;
     enum outcome outcome;
-    double offset_ms;    /* start, from the scenario's start */
+    double offset_ms; /* start, from the scenario's start */
     double duration_ms;
     struct event *events;
     size_t event_count;
@@ -46,8 +46,8 @@ struct scenario_result {
     char *title;
     char *tags;
     enum outcome outcome;
-    char *message;       /* failure or skip reason; NULL when passed */
-    char *location;      /* "file:line" of the failed check; may be NULL */
+    char *message;  /* failure or skip reason; NULL when passed */
+    char *location; /* "file:line" of the failed check; may be NULL */
     double duration_ms;
     struct step *steps;
     size_t step_count;
@@ -58,9 +58,9 @@ struct run_result {
     int checkpoint;
     char *title;
     char *description;
-    char *target;        /* target name, as in reports/<target>/ */
-    char *commit;        /* git rev-parse HEAD, "-dirty" appended when dirty */
-    char *started_at;    /* RFC 3339, UTC */
+    char *target;     /* target name, as in reports/<target>/ */
+    char *commit;     /* git rev-parse HEAD, "-dirty" appended when dirty */
+    char *started_at; /* RFC 3339, UTC */
     double duration_ms;
     struct scenario_result *scenarios;
     size_t scenario_count;

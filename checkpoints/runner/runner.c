@@ -36,7 +36,7 @@ struct watchdog {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     pthread_t thread;
-    const char *scenario;   /* armed when not NULL */
+    const char *scenario; /* armed when not NULL */
     double deadline_ms;
     int stop;
 };
@@ -50,9 +50,11 @@ static void *watchdog_main(void *arg)
         struct timespec until;
 
         if (w->scenario && scenario_now_ms() > w->deadline_ms) {
-            fprintf(stderr, "hito-checkpoint: scenario %s is still running %d s after its "
-                            "time-out; stopping the run without reports\n",
-                    w->scenario, RUNNER_WATCHDOG_GRACE_MS / 1000);
+            fprintf(
+                stderr,
+                "hito-checkpoint: scenario %s is still running %d s after its "
+                "time-out; stopping the run without reports\n",
+                w->scenario, RUNNER_WATCHDOG_GRACE_MS / 1000);
             LOG_ERROR("scenario did not stop", "scenario", w->scenario);
             _exit(RUNNER_EXIT_FAILED);
         }
@@ -66,11 +68,13 @@ static void *watchdog_main(void *arg)
 
 static void watchdog_arm(struct watchdog *w, const struct scenario *s)
 {
-    long timeout = s->timeout_ms > 0 ? s->timeout_ms : SCENARIO_DEFAULT_TIMEOUT_MS;
+    long timeout =
+        s->timeout_ms > 0 ? s->timeout_ms : SCENARIO_DEFAULT_TIMEOUT_MS;
 
     pthread_mutex_lock(&w->lock);
     w->scenario = s->name;
-    w->deadline_ms = scenario_now_ms() + (double)timeout + RUNNER_WATCHDOG_GRACE_MS;
+    w->deadline_ms =
+        scenario_now_ms() + (double)timeout + RUNNER_WATCHDOG_GRACE_MS;
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -98,7 +102,8 @@ int runner_has_tag(const char *tags, const char *tag)
 }
 
 /* Runs a shell command in root and keeps the first line of its output. */
-static int first_line(const char *root, const char *command, char *buf, size_t size)
+static int first_line(const char *root, const char *command, char *buf,
+                      size_t size)
 {
     char line[RUNNER_PATH_MAX + 128];
     FILE *p;
@@ -121,13 +126,14 @@ void runner_commit(const char *root, char *buf, size_t size)
 {
     char dirty[256];
 
-    if (strchr(root, '\'') || first_line(root, "git rev-parse HEAD", buf, size) != 0 ||
-        !buf[0]) {
+    if (strchr(root, '\'') ||
+        first_line(root, "git rev-parse HEAD", buf, size) != 0 || !buf[0]) {
         snprintf(buf, size, "unknown");
         return;
     }
     if (first_line(root, "git status --porcelain --untracked-files=no", dirty,
-                   sizeof(dirty)) == 0 && dirty[0]) {
+                   sizeof(dirty)) == 0 &&
+        dirty[0]) {
         size_t len = strlen(buf);
 
         snprintf(buf + len, size - len, "-dirty");
@@ -160,8 +166,8 @@ static int check_gate(const struct runner_options *opts, const struct target *t,
     int numbers[RUNNER_MAX_PHASES];
     int count = phase_numbers(numbers, RUNNER_MAX_PHASES);
     char why[512];
-    int blocking = gate_blocking(state, numbers, (size_t)count, opts->checkpoint, commit, why,
-                                 sizeof(why));
+    int blocking = gate_blocking(state, numbers, (size_t)count,
+                                 opts->checkpoint, commit, why, sizeof(why));
 
     if (!blocking)
         return HITO_OK;
@@ -170,8 +176,10 @@ static int check_gate(const struct runner_options *opts, const struct target *t,
         return HITO_OK;
     }
     fprintf(stderr,
-            "hito-checkpoint: checkpoint %d needs checkpoint %d to pass first on target %s: "
-            "%s.\nRun `make checkpoint-%d%s%s` first, or run anyway with FORCE=1 (make) or "
+            "hito-checkpoint: checkpoint %d needs checkpoint %d to pass first "
+            "on target %s: "
+            "%s.\nRun `make checkpoint-%d%s%s` first, or run anyway with "
+            "FORCE=1 (make) or "
             "--force.\n",
             opts->checkpoint, blocking, t->name, why, blocking,
             strcmp(opts->target, "local") ? " TARGET=" : "",
@@ -188,16 +196,19 @@ static int selected(const struct runner_options *opts, const struct scenario *s)
     return 1;
 }
 
-static void print_result(const struct runner_options *opts, const struct scenario_result *sr)
+static void print_result(const struct runner_options *opts,
+                         const struct scenario_result *sr)
 {
-    static const char *const labels[] = {"PASS", "FAIL", "SKIP"};
-    static const char *const colors[] = {COLOR_GREEN, COLOR_RED, COLOR_YELLOW};
+    static const char *const labels[] = { "PASS", "FAIL", "SKIP" };
+    static const char *const colors[] = { COLOR_GREEN, COLOR_RED,
+                                          COLOR_YELLOW };
     char duration[32];
 
     report_format_duration(sr->duration_ms, duration, sizeof(duration));
     if (opts->color)
-        printf("\r\033[K  %s%s%s%s  %-30s %s\n", COLOR_BOLD, colors[sr->outcome],
-               labels[sr->outcome], COLOR_RESET, sr->name, duration);
+        printf("\r\033[K  %s%s%s%s  %-30s %s\n", COLOR_BOLD,
+               colors[sr->outcome], labels[sr->outcome], COLOR_RESET, sr->name,
+               duration);
     else
         printf("  %s  %-30s %s\n", labels[sr->outcome], sr->name, duration);
     if (sr->message)
@@ -206,8 +217,9 @@ static void print_result(const struct runner_options *opts, const struct scenari
     fflush(stdout);
 }
 
-static int run_each(const struct runner_options *opts, const struct phase *phase,
-                    struct target *t, struct run_result *run, struct watchdog *w)
+static int run_each(const struct runner_options *opts,
+                    const struct phase *phase, struct target *t,
+                    struct run_result *run, struct watchdog *w)
 {
     for (const struct scenario *const *s = phase->scenarios; *s; s++) {
         struct scenario_result sr;
@@ -225,7 +237,8 @@ static int run_each(const struct runner_options *opts, const struct phase *phase
         if (rc != HITO_OK)
             return HITO_ERR_NOMEM;
         print_result(opts, &sr);
-        LOG_INFO("scenario finished", "scenario", sr.name, "outcome", outcome_name(sr.outcome));
+        LOG_INFO("scenario finished", "scenario", sr.name, "outcome",
+                 outcome_name(sr.outcome));
         if (run_result_add(run, &sr) != HITO_OK) {
             scenario_result_clear(&sr);
             return HITO_ERR_NOMEM;
@@ -234,10 +247,12 @@ static int run_each(const struct runner_options *opts, const struct phase *phase
     return HITO_OK;
 }
 
-static int run_scenarios(const struct runner_options *opts, const struct phase *phase,
-                         struct target *t, struct run_result *run)
+static int run_scenarios(const struct runner_options *opts,
+                         const struct phase *phase, struct target *t,
+                         struct run_result *run)
 {
-    struct watchdog w = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+    struct watchdog w = { .lock = PTHREAD_MUTEX_INITIALIZER,
+                          .wake = PTHREAD_COND_INITIALIZER };
     int rc;
 
     if (pthread_create(&w.thread, NULL, watchdog_main, &w) != 0)
@@ -251,7 +266,8 @@ static int run_scenarios(const struct runner_options *opts, const struct phase *
     return rc;
 }
 
-static int count_selected(const struct runner_options *opts, const struct phase *phase)
+static int count_selected(const struct runner_options *opts,
+                          const struct phase *phase)
 {
     int n = 0;
 
@@ -260,8 +276,8 @@ static int count_selected(const struct runner_options *opts, const struct phase 
     return n;
 }
 
-static int init_run(struct run_result *run, const struct phase *phase, const struct target *t,
-                    const char *commit)
+static int init_run(struct run_result *run, const struct phase *phase,
+                    const struct target *t, const char *commit)
 {
     char started[40];
 
@@ -273,24 +289,27 @@ static int init_run(struct run_result *run, const struct phase *phase, const str
     run->target = strdup(t->name);
     run->commit = strdup(commit);
     run->started_at = strdup(started);
-    if (!run->title || !run->description || !run->target || !run->commit || !run->started_at)
+    if (!run->title || !run->description || !run->target || !run->commit ||
+        !run->started_at)
         return HITO_ERR_NOMEM;
     return HITO_OK;
 }
 
 /* Writes the reports, the gate state (full runs only) and the index. */
-static int save_run(const struct runner_options *opts, const struct run_result *run,
-                    json_t *state, const char *state_path, char *dir, size_t dir_size)
+static int save_run(const struct runner_options *opts,
+                    const struct run_result *run, json_t *state,
+                    const char *state_path, char *dir, size_t dir_size)
 {
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     const char *outcome = outcome_name(run_outcome(run));
     int rc;
 
-    snprintf(dir, dir_size, "%s/%s/checkpoint-%d", opts->reports, run->target, run->checkpoint);
+    snprintf(dir, dir_size, "%s/%s/checkpoint-%d", opts->reports, run->target,
+             run->checkpoint);
     rc = report_write_all(run, dir, &err);
     if (rc == HITO_OK && !opts->scenario && !opts->tag) {
-        rc = gate_record(state, run->checkpoint, outcome, run->commit, run->started_at,
-                         run->target);
+        rc = gate_record(state, run->checkpoint, outcome, run->commit,
+                         run->started_at, run->target);
         if (rc == HITO_OK)
             rc = gate_save(state_path, state, &err);
         else
@@ -307,42 +326,50 @@ static int save_run(const struct runner_options *opts, const struct run_result *
     return rc;
 }
 
-static void print_summary(const struct runner_options *opts, const struct run_result *run,
-                          const char *dir)
+static void print_summary(const struct runner_options *opts,
+                          const struct run_result *run, const char *dir)
 {
-    static const char *const verdicts[] = {"PASSED", "FAILED", "NOT PASSED"};
+    static const char *const verdicts[] = { "PASSED", "FAILED", "NOT PASSED" };
     enum outcome outcome = run_outcome(run);
     const char *color = "", *reset = "";
     char duration[32];
 
     if (opts->color) {
-        color = outcome == OUTCOME_PASS ? COLOR_BOLD COLOR_GREEN : COLOR_BOLD COLOR_RED;
+        color = outcome == OUTCOME_PASS ? COLOR_BOLD COLOR_GREEN
+                                        : COLOR_BOLD COLOR_RED;
         reset = COLOR_RESET;
     }
     report_format_duration(run->duration_ms, duration, sizeof(duration));
-    printf("\n%sCheckpoint %d %s%s on %s: %zu passed, %zu failed, %zu skipped (%s)\n", color,
-           run->checkpoint, verdicts[outcome], reset,
-           run->target, run->passed, run->failed, run->skipped, duration);
-    printf("Reports: %s/report.html\n         %s/report.xml, report.json, report.md\n"
-           "Index:   %s/index.html\n", dir, dir, opts->reports);
+    printf("\n%sCheckpoint %d %s%s on %s: %zu passed, %zu failed, %zu skipped "
+           "(%s)\n",
+           color, run->checkpoint, verdicts[outcome], reset, run->target,
+           run->passed, run->failed, run->skipped, duration);
+    printf("Reports: %s/report.html\n         %s/report.xml, report.json, "
+           "report.md\n"
+           "Index:   %s/index.html\n",
+           dir, dir, opts->reports);
     if (opts->scenario || opts->tag)
-        printf("Only part of the checkpoint ran, so the gate state was not updated.\n");
+        printf("Only part of the checkpoint ran, so the gate state was not "
+               "updated.\n");
     else if (run->skipped && !run->failed)
-        printf("A skipped scenario does not pass a checkpoint: see its reason above.\n");
+        printf("A skipped scenario does not pass a checkpoint: see its reason "
+               "above.\n");
 }
 
-static int run_checked(const struct runner_options *opts, const struct phase *phase,
-                       struct target *t)
+static int run_checked(const struct runner_options *opts,
+                       const struct phase *phase, struct target *t)
 {
-    char commit[RUNNER_COMMIT_MAX], state_path[RUNNER_PATH_MAX], dir[RUNNER_PATH_MAX];
-    struct hito_error err = {0};
+    char commit[RUNNER_COMMIT_MAX], state_path[RUNNER_PATH_MAX],
+        dir[RUNNER_PATH_MAX];
+    struct hito_error err = { 0 };
     struct run_result run;
     json_t *state = NULL;
     double started;
     int rc, exit_code = RUNNER_EXIT_USAGE;
 
     runner_commit(opts->root, commit, sizeof(commit));
-    snprintf(state_path, sizeof(state_path), "%s/%s/state.json", opts->reports, t->name);
+    snprintf(state_path, sizeof(state_path), "%s/%s/state.json", opts->reports,
+             t->name);
     if (report_mkdirs(opts->reports, &err) != HITO_OK ||
         gate_load(state_path, &state, &err) != HITO_OK) {
         fprintf(stderr, "hito-checkpoint: %s\n", err.message);
@@ -352,8 +379,8 @@ static int run_checked(const struct runner_options *opts, const struct phase *ph
         json_decref(state);
         return RUNNER_EXIT_GATED;
     }
-    printf("Checkpoint %d: %s\nTarget %s (%s), commit %s\n\n", phase->number, phase->title,
-           t->name, t->files[0], commit);
+    printf("Checkpoint %d: %s\nTarget %s (%s), commit %s\n\n", phase->number,
+           phase->title, t->name, t->files[0], commit);
     LOG_INFO("checkpoint started", "target", t->name, "commit", commit);
     rc = init_run(&run, phase, t, commit);
     started = scenario_now_ms();
@@ -366,7 +393,8 @@ static int run_checked(const struct runner_options *opts, const struct phase *ph
         fprintf(stderr, "hito-checkpoint: out of memory\n");
     if (rc == HITO_OK) {
         print_summary(opts, &run, dir);
-        exit_code = run.failed || run.skipped ? RUNNER_EXIT_FAILED : RUNNER_EXIT_PASSED;
+        exit_code =
+            run.failed || run.skipped ? RUNNER_EXIT_FAILED : RUNNER_EXIT_PASSED;
     }
     run_result_clear(&run);
     json_decref(state);
@@ -376,24 +404,29 @@ static int run_checked(const struct runner_options *opts, const struct phase *ph
 int runner_run(const struct runner_options *opts)
 {
     const struct phase *phase = phases_find(opts->checkpoint);
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t;
     int code;
 
     if (!phase) {
-        fprintf(stderr, "hito-checkpoint: checkpoint %d is not defined; "
-                        "`hito-checkpoint list` shows the defined ones\n", opts->checkpoint);
+        fprintf(stderr,
+                "hito-checkpoint: checkpoint %d is not defined; "
+                "`hito-checkpoint list` shows the defined ones\n",
+                opts->checkpoint);
         return RUNNER_EXIT_USAGE;
     }
     if (count_selected(opts, phase) == 0) {
-        fprintf(stderr, "hito-checkpoint: no scenario of checkpoint %d matches%s%s%s%s\n",
-                phase->number, opts->scenario ? " --scenario " : "",
-                opts->scenario ? opts->scenario : "", opts->tag ? " --tag " : "",
-                opts->tag ? opts->tag : "");
+        fprintf(
+            stderr,
+            "hito-checkpoint: no scenario of checkpoint %d matches%s%s%s%s\n",
+            phase->number, opts->scenario ? " --scenario " : "",
+            opts->scenario ? opts->scenario : "", opts->tag ? " --tag " : "",
+            opts->tag ? opts->tag : "");
         return RUNNER_EXIT_USAGE;
     }
     if (target_load(opts->target, opts->root, opts->env, &t, &err) != HITO_OK) {
-        fprintf(stderr, "hito-checkpoint: target %s: %s\n", opts->target, err.message);
+        fprintf(stderr, "hito-checkpoint: target %s: %s\n", opts->target,
+                err.message);
         return RUNNER_EXIT_USAGE;
     }
     code = run_checked(opts, phase, t);

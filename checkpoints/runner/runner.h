@@ -11,19 +11,19 @@
 
 enum runner_exit {
     RUNNER_EXIT_PASSED = 0,
-    RUNNER_EXIT_FAILED = 1,   /* a scenario failed or was skipped */
-    RUNNER_EXIT_USAGE = 2,    /* invalid usage, target or reports folder */
-    RUNNER_EXIT_GATED = 3,    /* an earlier checkpoint has not passed */
+    RUNNER_EXIT_FAILED = 1, /* a scenario failed or was skipped */
+    RUNNER_EXIT_USAGE = 2,  /* invalid usage, target or reports folder */
+    RUNNER_EXIT_GATED = 3,  /* an earlier checkpoint has not passed */
 };
 
 struct runner_options {
     int checkpoint;
-    const char *root;      /* the repository */
-    const char *env;       /* HITO_ENV */
-    const char *target;    /* "local", "compose" or a profile path */
-    const char *scenario;  /* run only this scenario; NULL for all */
-    const char *tag;       /* run only scenarios with this tag; NULL for all */
-    const char *reports;   /* reports folder */
+    const char *root;     /* the repository */
+    const char *env;      /* HITO_ENV */
+    const char *target;   /* "local", "compose" or a profile path */
+    const char *scenario; /* run only this scenario; NULL for all */
+    const char *tag;      /* run only scenarios with this tag; NULL for all */
+    const char *reports;  /* reports folder */
     int force;
     int color;
 };

@@ -57,10 +57,11 @@ static void append_valid_utf8(struct strbuf *out, const char *text, size_t len)
 
     while (i < len) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n =
+            utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
 
-        if (n <= 0 || cp == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f ||
-            (cp >= 0xfffe && cp <= 0xffff)) {
+        if (n <= 0 || cp == 0 || (cp < 0x20 && cp != '\n' && cp != '\t') ||
+            cp == 0x7f || (cp >= 0xfffe && cp <= 0xffff)) {
             /* Invalid UTF-8, NUL, control characters and the two
              * non-characters XML 1.0 forbids become '?'. */
             strbuf_putc(out, text[i] == '\r' ? ' ' : '?');
@@ -72,7 +73,8 @@ static void append_valid_utf8(struct strbuf *out, const char *text, size_t len)
     }
 }
 
-char *scenario_clean_text(const struct target *t, const char *text, size_t len, size_t max)
+char *scenario_clean_text(const struct target *t, const char *text, size_t len,
+                          size_t max)
 {
     struct strbuf out;
     char *clean, *redacted;
@@ -100,7 +102,8 @@ char *scenario_clean_text(const struct target *t, const char *text, size_t len, 
 
 static char *clean(struct scenario_ctx *ctx, const char *text, size_t max)
 {
-    return text ? scenario_clean_text(ctx->target, text, strlen(text), max) : NULL;
+    return text ? scenario_clean_text(ctx->target, text, strlen(text), max)
+                : NULL;
 }
 
 static char *vformat(const char *fmt, va_list ap)
@@ -175,7 +178,8 @@ void step_begin(struct scenario_ctx *ctx, const char *fmt, ...)
         free(title);
         return;
     }
-    step->title = clean(ctx, title ? title : "(out of memory)", SCENARIO_TEXT_MAX);
+    step->title =
+        clean(ctx, title ? title : "(out of memory)", SCENARIO_TEXT_MAX);
     free(title);
     step->offset_ms = scenario_now_ms() - ctx->started_ms;
     step->outcome = OUTCOME_PASS;
@@ -197,8 +201,8 @@ void scenario_note(struct scenario_ctx *ctx, const char *fmt, ...)
     free(text);
 }
 
-void scenario_record(struct scenario_ctx *ctx, const char *summary, const char *sent,
-                     const char *received, double elapsed_ms)
+void scenario_record(struct scenario_ctx *ctx, const char *summary,
+                     const char *sent, const char *received, double elapsed_ms)
 {
     struct event *ev = add_event(ctx, EVENT_EXCHANGE);
 
@@ -211,8 +215,8 @@ void scenario_record(struct scenario_ctx *ctx, const char *summary, const char *
 }
 
 /* Ends the scenario with outcome and message; does not return. */
-static _Noreturn void stop(struct scenario_ctx *ctx, enum outcome outcome, const char *location,
-                           const char *message)
+static _Noreturn void stop(struct scenario_ctx *ctx, enum outcome outcome,
+                           const char *location, const char *message)
 {
     struct scenario_result *r = ctx->result;
     struct step *step = current_step(ctx);
@@ -273,8 +277,9 @@ static void own(struct scenario_ctx *ctx, void *ptr, void (*fn)(void *))
 {
     if (ctx->owned_count == SCENARIO_MAX_OWNED) {
         fn(ptr);
-        scenario_fail(ctx, "a scenario may hold at most %d responses and values at once",
-                      SCENARIO_MAX_OWNED);
+        scenario_fail(
+            ctx, "a scenario may hold at most %d responses and values at once",
+            SCENARIO_MAX_OWNED);
     }
     ctx->owned[ctx->owned_count].ptr = ptr;
     ctx->owned[ctx->owned_count].free = fn;
@@ -311,14 +316,15 @@ const char *scenario_require(struct scenario_ctx *ctx, const char *key)
     const char *value = target_get(ctx->target, key);
 
     if (!value || !*value)
-        scenario_fail(ctx, "setting %s is missing from target %s (files: %s%s)", key,
-                      ctx->target->name,
+        scenario_fail(ctx, "setting %s is missing from target %s (files: %s%s)",
+                      key, ctx->target->name,
                       ctx->target->file_count ? ctx->target->files[0] : "none",
                       ctx->target->file_count > 1 ? " and others" : "");
     return value;
 }
 
-long scenario_require_int(struct scenario_ctx *ctx, const char *key, long min, long max)
+long scenario_require_int(struct scenario_ctx *ctx, const char *key, long min,
+                          long max)
 {
     const char *value = scenario_require(ctx, key);
     char *end;
@@ -326,8 +332,10 @@ long scenario_require_int(struct scenario_ctx *ctx, const char *key, long min, l
 
     n = strtol(value, &end, 10);
     if (*end != '\0' || end == value || n < min || n > max)
-        scenario_fail(ctx, "setting %s=\"%s\" of target %s is not an integer in [%ld, %ld]",
-                      key, value, ctx->target->name, min, max);
+        scenario_fail(
+            ctx,
+            "setting %s=\"%s\" of target %s is not an integer in [%ld, %ld]",
+            key, value, ctx->target->name, min, max);
     return n;
 }
 
@@ -374,10 +382,13 @@ const char *scenario_run_dir(const struct scenario_ctx *ctx)
 }
 
 void scenario_each_setting(struct scenario_ctx *ctx,
-                           void (*fn)(const char *key, const char *value, void *arg), void *arg)
+                           void (*fn)(const char *key, const char *value,
+                                      void *arg),
+                           void *arg)
 {
     for (size_t i = 0; i < ctx->target->key_count; i++)
-        fn(ctx->target->keys[i], target_get(ctx->target, ctx->target->keys[i]), arg);
+        fn(ctx->target->keys[i], target_get(ctx->target, ctx->target->keys[i]),
+           arg);
 }
 
 /* --- Time -------------------------------------------------------------- */
@@ -392,9 +403,10 @@ long scenario_remaining_ms(const struct scenario_ctx *ctx)
 void scenario_check_deadline(struct scenario_ctx *ctx)
 {
     if (scenario_now_ms() >= ctx->deadline_ms)
-        scenario_fail(ctx, "scenario %s timed out after %ld ms", ctx->scenario->name,
-                      ctx->scenario->timeout_ms ? ctx->scenario->timeout_ms
-                                                : (long)SCENARIO_DEFAULT_TIMEOUT_MS);
+        scenario_fail(
+            ctx, "scenario %s timed out after %ld ms", ctx->scenario->name,
+            ctx->scenario->timeout_ms ? ctx->scenario->timeout_ms
+                                      : (long)SCENARIO_DEFAULT_TIMEOUT_MS);
 }
 
 static void sleep_ms(double ms)
@@ -408,8 +420,9 @@ static void sleep_ms(double ms)
     nanosleep(&ts, NULL);
 }
 
-struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx, const char *what,
-                                         long timeout_ms, long interval_ms)
+struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx,
+                                         const char *what, long timeout_ms,
+                                         long interval_ms)
 {
     struct scenario_poll poll;
 
@@ -439,13 +452,14 @@ static void event_free(struct event *ev)
  * just ended, so a long wait does not fill the step with repeats. The
  * latest attempt's events follow a note that counts the dropped ones.
  */
-static void collapse_attempts(struct scenario_ctx *ctx, struct scenario_poll *poll)
+static void collapse_attempts(struct scenario_ctx *ctx,
+                              struct scenario_poll *poll)
 {
     struct scenario_result *r = ctx->result;
     struct step *step;
 
     if (r->step_count == 0 || r->step_count - 1 != poll->step)
-        return;  /* a new step began inside the loop: keep everything */
+        return; /* a new step began inside the loop: keep everything */
     step = &r->steps[poll->step];
     if (poll->attempts == 1) {
         poll->first_end = step->event_count;
@@ -453,13 +467,16 @@ static void collapse_attempts(struct scenario_ctx *ctx, struct scenario_poll *po
     }
     while (step->event_count > poll->first_end)
         event_free(&step->events[--step->event_count]);
-    scenario_note(ctx, "%d attempts after the first are not shown; the latest one follows",
-                  poll->attempts - 1);
+    scenario_note(
+        ctx,
+        "%d attempts after the first are not shown; the latest one follows",
+        poll->attempts - 1);
 }
 
 int scenario_poll_next(struct scenario_ctx *ctx, struct scenario_poll *poll)
 {
-    double now = scenario_now_ms(), deadline = poll->started_ms + (double)poll->timeout_ms;
+    double now = scenario_now_ms(),
+           deadline = poll->started_ms + (double)poll->timeout_ms;
 
     if (poll->attempts > 0) {
         double wake = now + (double)poll->interval_ms;
@@ -471,9 +488,10 @@ int scenario_poll_next(struct scenario_ctx *ctx, struct scenario_poll *poll)
         sleep_ms(wake - now);
         now = scenario_now_ms();
         if (now >= deadline || now >= ctx->deadline_ms)
-            scenario_fail(ctx, "%s: not reached after %.0f ms (%d attempts): %s", poll->what,
-                          now - poll->started_ms, poll->attempts,
-                          poll->reason[0] ? poll->reason : "no reason recorded");
+            scenario_fail(
+                ctx, "%s: not reached after %.0f ms (%d attempts): %s",
+                poll->what, now - poll->started_ms, poll->attempts,
+                poll->reason[0] ? poll->reason : "no reason recorded");
         collapse_attempts(ctx, poll);
     }
     poll->attempts++;
@@ -498,13 +516,17 @@ static void append_excerpt(struct strbuf *sb, const char *body, size_t len)
     strbuf_puts(sb, "\n\n");
     /* Cut here already so a large body is not copied whole; the cleaning
      * step notes the cut. */
-    strbuf_append(sb, body, len > SCENARIO_EXCERPT_MAX ? SCENARIO_EXCERPT_MAX : len);
+    strbuf_append(sb, body,
+                  len > SCENARIO_EXCERPT_MAX ? SCENARIO_EXCERPT_MAX : len);
     if (len > SCENARIO_EXCERPT_MAX)
-        strbuf_printf(sb, "\n[... %zu more bytes not recorded]", len - SCENARIO_EXCERPT_MAX);
+        strbuf_printf(sb, "\n[... %zu more bytes not recorded]",
+                      len - SCENARIO_EXCERPT_MAX);
 }
 
-static void record_http(struct scenario_ctx *ctx, const struct httpc_request *req,
-                        const struct httpc_response *res, const char *failure, double ms)
+static void record_http(struct scenario_ctx *ctx,
+                        const struct httpc_request *req,
+                        const struct httpc_response *res, const char *failure,
+                        double ms)
 {
     const char *method = req->method ? req->method : "GET";
     struct strbuf summary, sent, received;
@@ -518,7 +540,8 @@ static void record_http(struct scenario_ctx *ctx, const struct httpc_request *re
     else
         strbuf_printf(&summary, "%s %s -> %ld", method, req->url, res->status);
     strbuf_printf(&sent, "%s %s", method, req->url);
-    for (size_t i = 0; req->headers && req->headers[i] && i < SCENARIO_MAX_HEADER_LINES; i++)
+    for (size_t i = 0;
+         req->headers && req->headers[i] && i < SCENARIO_MAX_HEADER_LINES; i++)
         strbuf_printf(&sent, "\n%s", req->headers[i]);
     if (req->basic_user)
         strbuf_puts(&sent, "\nAuthorization: Basic (user and password set)");
@@ -527,8 +550,10 @@ static void record_http(struct scenario_ctx *ctx, const struct httpc_request *re
         strbuf_puts(&received, failure);
     } else {
         strbuf_printf(&received, "HTTP %ld", res->status);
-        for (size_t i = 0; i < res->header_count && i < SCENARIO_MAX_HEADER_LINES; i++)
-            strbuf_printf(&received, "\n%s: %s", res->headers[i].name, res->headers[i].value);
+        for (size_t i = 0;
+             i < res->header_count && i < SCENARIO_MAX_HEADER_LINES; i++)
+            strbuf_printf(&received, "\n%s: %s", res->headers[i].name,
+                          res->headers[i].value);
         append_excerpt(&received, res->body, res->body_len);
     }
     s = strbuf_take(&summary);
@@ -547,31 +572,34 @@ static void free_response(void *ptr)
 }
 
 const struct httpc_response *http_try(struct scenario_ctx *ctx,
-                                      const struct httpc_request *req, char *reason,
-                                      size_t reason_size)
+                                      const struct httpc_request *req,
+                                      char *reason, size_t reason_size)
 {
     struct httpc_request capped = *req;
     struct httpc_response *res;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     long left = scenario_remaining_ms(ctx);
     double started;
     int rc;
 
     scenario_check_deadline(ctx);
     if (capped.timeout_ms <= 0 || capped.timeout_ms > left)
-        capped.timeout_ms = capped.timeout_ms <= 0 && left > HTTPC_DEFAULT_TIMEOUT_MS
-                                ? HTTPC_DEFAULT_TIMEOUT_MS
-                                : left;
+        capped.timeout_ms =
+            capped.timeout_ms <= 0 && left > HTTPC_DEFAULT_TIMEOUT_MS
+                ? HTTPC_DEFAULT_TIMEOUT_MS
+                : left;
     res = calloc(1, sizeof(*res));
     if (!res)
         scenario_fail(ctx, "out of memory");
     started = scenario_now_ms();
     rc = httpc_do(&capped, res, &err);
     if (rc != HITO_OK) {
-        record_http(ctx, req, NULL, err.message[0] ? err.message : hito_strerror(rc),
+        record_http(ctx, req, NULL,
+                    err.message[0] ? err.message : hito_strerror(rc),
                     scenario_now_ms() - started);
         if (reason && reason_size)
-            snprintf(reason, reason_size, "%s", err.message[0] ? err.message : hito_strerror(rc));
+            snprintf(reason, reason_size, "%s",
+                     err.message[0] ? err.message : hito_strerror(rc));
         free_response(res);
         return NULL;
     }
@@ -584,18 +612,19 @@ const struct httpc_response *http_request(struct scenario_ctx *ctx,
                                           const struct httpc_request *req)
 {
     char reason[HITO_ERROR_MESSAGE_MAX];
-    const struct httpc_response *res = http_try(ctx, req, reason, sizeof(reason));
+    const struct httpc_response *res =
+        http_try(ctx, req, reason, sizeof(reason));
 
     if (!res)
-        scenario_fail(ctx, "%s %s failed: %s", req->method ? req->method : "GET", req->url,
-                      reason);
+        scenario_fail(ctx, "%s %s failed: %s",
+                      req->method ? req->method : "GET", req->url, reason);
     return res;
 }
 
-const struct httpc_response *http_get(struct scenario_ctx *ctx, const char *base,
-                                      const char *path)
+const struct httpc_response *http_get(struct scenario_ctx *ctx,
+                                      const char *base, const char *path)
 {
-    struct httpc_request req = {0};
+    struct httpc_request req = { 0 };
     char *url;
     size_t len = strlen(base) + strlen(path) + 1;
 
@@ -610,14 +639,17 @@ static void free_json(void *ptr)
     json_decref(ptr);
 }
 
-json_t *scenario_json(struct scenario_ctx *ctx, const struct httpc_response *res)
+json_t *scenario_json(struct scenario_ctx *ctx,
+                      const struct httpc_response *res)
 {
     json_error_t jerr;
-    json_t *root = json_loadb(res->body ? res->body : "", res->body_len, 0, &jerr);
+    json_t *root =
+        json_loadb(res->body ? res->body : "", res->body_len, 0, &jerr);
 
     if (!root)
-        scenario_fail(ctx, "response body is not valid JSON: %s (line %d, column %d)",
-                      jerr.text, jerr.line, jerr.column);
+        scenario_fail(
+            ctx, "response body is not valid JSON: %s (line %d, column %d)",
+            jerr.text, jerr.line, jerr.column);
     own(ctx, root, free_json);
     return root;
 }
@@ -638,7 +670,8 @@ json_t *scenario_json_path(json_t *root, const char *path)
         if (json_is_array(root)) {
             unsigned long index = strtoul(segment, &end, 10);
 
-            root = (*end == '\0' && len > 0) ? json_array_get(root, index) : NULL;
+            root =
+                (*end == '\0' && len > 0) ? json_array_get(root, index) : NULL;
         } else {
             root = json_object_get(root, segment);
         }
@@ -652,8 +685,9 @@ json_t *scenario_json_path(json_t *root, const char *path)
 /* --- Checks ------------------------------------------------------------ */
 
 /* Records a check; a failed one stops the scenario. */
-static void check(struct scenario_ctx *ctx, const char *file, int line, int passed,
-                  const char *text, const char *expected, const char *actual)
+static void check(struct scenario_ctx *ctx, const char *file, int line,
+                  int passed, const char *text, const char *expected,
+                  const char *actual)
 {
     struct event *ev = add_event(ctx, EVENT_CHECK);
     char location[256], message[SCENARIO_TEXT_MAX];
@@ -669,15 +703,15 @@ static void check(struct scenario_ctx *ctx, const char *file, int line, int pass
     if (passed)
         return;
     if (expected)
-        snprintf(message, sizeof(message), "%s: expected %s, got %s", text, expected,
-                 actual ? actual : "nothing");
+        snprintf(message, sizeof(message), "%s: expected %s, got %s", text,
+                 expected, actual ? actual : "nothing");
     else
         snprintf(message, sizeof(message), "%s", text);
     stop(ctx, OUTCOME_FAIL, location, message);
 }
 
-void expect_true_at(struct scenario_ctx *ctx, const char *file, int line, int cond,
-                    const char *fmt, ...)
+void expect_true_at(struct scenario_ctx *ctx, const char *file, int line,
+                    int cond, const char *fmt, ...)
 {
     char text[SCENARIO_TEXT_MAX];
     va_list ap;
@@ -688,8 +722,8 @@ void expect_true_at(struct scenario_ctx *ctx, const char *file, int line, int co
     check(ctx, file, line, cond, text, NULL, NULL);
 }
 
-void expect_int_eq_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                      long long expected, long long actual)
+void expect_int_eq_at(struct scenario_ctx *ctx, const char *file, int line,
+                      const char *what, long long expected, long long actual)
 {
     char e[32], a[32];
 
@@ -706,8 +740,9 @@ static void format_quoted(char *buf, size_t size, const char *s)
         snprintf(buf, size, "nothing");
 }
 
-void expect_str_eq_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                      const char *expected, const char *actual)
+void expect_str_eq_at(struct scenario_ctx *ctx, const char *file, int line,
+                      const char *what, const char *expected,
+                      const char *actual)
 {
     char e[SCENARIO_TEXT_MAX], a[SCENARIO_TEXT_MAX];
     int passed = expected && actual && strcmp(expected, actual) == 0;
@@ -717,8 +752,9 @@ void expect_str_eq_at(struct scenario_ctx *ctx, const char *file, int line, cons
     check(ctx, file, line, passed, what, e, a);
 }
 
-void expect_str_contains_at(struct scenario_ctx *ctx, const char *file, int line,
-                            const char *what, const char *haystack, const char *needle)
+void expect_str_contains_at(struct scenario_ctx *ctx, const char *file,
+                            int line, const char *what, const char *haystack,
+                            const char *needle)
 {
     char te[SCENARIO_TEXT_MAX], ta[SCENARIO_TEXT_MAX];
     int passed = haystack && needle && strstr(haystack, needle) != NULL;
@@ -756,16 +792,18 @@ static void describe_json(json_t *value, char *buf, size_t size)
         return;
     }
     dump = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-    snprintf(buf, size, "%.*s%s", 300, dump ? dump : "?", dump && strlen(dump) > 300 ? "..." : "");
+    snprintf(buf, size, "%.*s%s", 300, dump ? dump : "?",
+             dump && strlen(dump) > 300 ? "..." : "");
     free(dump);
 }
 
-void expect_json_str_at(struct scenario_ctx *ctx, const char *file, int line, json_t *root,
-                        const char *path, const char *expected)
+void expect_json_str_at(struct scenario_ctx *ctx, const char *file, int line,
+                        json_t *root, const char *path, const char *expected)
 {
     json_t *value = scenario_json_path(root, path);
     char what[300], e[SCENARIO_TEXT_MAX], a[SCENARIO_TEXT_MAX];
-    int passed = json_is_string(value) && strcmp(json_string_value(value), expected) == 0;
+    int passed = json_is_string(value) &&
+                 strcmp(json_string_value(value), expected) == 0;
 
     snprintf(what, sizeof(what), "JSON %s", path);
     snprintf(e, sizeof(e), "\"%s\"", expected);
@@ -773,12 +811,13 @@ void expect_json_str_at(struct scenario_ctx *ctx, const char *file, int line, js
     check(ctx, file, line, passed, what, e, a);
 }
 
-void expect_json_int_at(struct scenario_ctx *ctx, const char *file, int line, json_t *root,
-                        const char *path, long long expected)
+void expect_json_int_at(struct scenario_ctx *ctx, const char *file, int line,
+                        json_t *root, const char *path, long long expected)
 {
     json_t *value = scenario_json_path(root, path);
     char what[300], e[32], a[SCENARIO_TEXT_MAX];
-    int passed = json_is_integer(value) && json_integer_value(value) == expected;
+    int passed =
+        json_is_integer(value) && json_integer_value(value) == expected;
 
     snprintf(what, sizeof(what), "JSON %s", path);
     snprintf(e, sizeof(e), "%lld", expected);
@@ -786,8 +825,9 @@ void expect_json_int_at(struct scenario_ctx *ctx, const char *file, int line, js
     check(ctx, file, line, passed, what, e, a);
 }
 
-json_t *expect_json_array_at(struct scenario_ctx *ctx, const char *file, int line,
-                             json_t *root, const char *path, size_t min_size)
+json_t *expect_json_array_at(struct scenario_ctx *ctx, const char *file,
+                             int line, json_t *root, const char *path,
+                             size_t min_size)
 {
     json_t *value = scenario_json_path(root, path);
     char what[300], e[64], a[SCENARIO_TEXT_MAX];
@@ -803,8 +843,8 @@ json_t *expect_json_array_at(struct scenario_ctx *ctx, const char *file, int lin
     return value;
 }
 
-void expect_ok_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                  int rc, const struct hito_error *err)
+void expect_ok_at(struct scenario_ctx *ctx, const char *file, int line,
+                  const char *what, int rc, const struct hito_error *err)
 {
     char a[SCENARIO_TEXT_MAX];
 
@@ -822,7 +862,8 @@ static void finish(struct scenario_ctx *ctx)
 {
     while (ctx->deferred_count > 0) {
         ctx->deferred_count--;
-        ctx->deferred[ctx->deferred_count].fn(ctx->deferred[ctx->deferred_count].arg);
+        ctx->deferred[ctx->deferred_count].fn(
+            ctx->deferred[ctx->deferred_count].arg);
     }
     for (size_t i = ctx->owned_count; i > 0; i--)
         ctx->owned[i - 1].free(ctx->owned[i - 1].ptr);
@@ -843,10 +884,12 @@ static int copy_identity(const struct scenario *s, struct scenario_result *out)
     return HITO_OK;
 }
 
-int scenario_execute(const struct scenario *s, struct target *t, struct scenario_result *out)
+int scenario_execute(const struct scenario *s, struct target *t,
+                     struct scenario_result *out)
 {
     struct scenario_ctx *ctx;
-    long timeout = s->timeout_ms > 0 ? s->timeout_ms : SCENARIO_DEFAULT_TIMEOUT_MS;
+    long timeout =
+        s->timeout_ms > 0 ? s->timeout_ms : SCENARIO_DEFAULT_TIMEOUT_MS;
 
     if (copy_identity(s, out) != HITO_OK)
         return HITO_ERR_NOMEM;

@@ -43,10 +43,10 @@
 struct scenario_ctx;
 
 struct scenario {
-    const char *name;     /* unique, lower-case words joined by '-' */
-    const char *title;    /* one sentence for people */
-    const char *tags;     /* comma-separated, for --tag */
-    long timeout_ms;      /* 0 means SCENARIO_DEFAULT_TIMEOUT_MS */
+    const char *name;  /* unique, lower-case words joined by '-' */
+    const char *title; /* one sentence for people */
+    const char *tags;  /* comma-separated, for --tag */
+    long timeout_ms;   /* 0 means SCENARIO_DEFAULT_TIMEOUT_MS */
     void (*run)(struct scenario_ctx *ctx);
 };
 
@@ -96,7 +96,8 @@ const char *scenario_setting(struct scenario_ctx *ctx, const char *key);
 const char *scenario_require(struct scenario_ctx *ctx, const char *key);
 
 /* Reads an integer setting within [min, max]; anything else fails. */
-long scenario_require_int(struct scenario_ctx *ctx, const char *key, long min, long max);
+long scenario_require_int(struct scenario_ctx *ctx, const char *key, long min,
+                          long max);
 
 /*
  * Returns "http://<host>:<port>" for a component: <NAME>_URL when set,
@@ -119,7 +120,9 @@ const char *scenario_run_dir(const struct scenario_ctx *ctx);
 
 /* Calls fn for every setting key, in file order, with its value. */
 void scenario_each_setting(struct scenario_ctx *ctx,
-                           void (*fn)(const char *key, const char *value, void *arg), void *arg);
+                           void (*fn)(const char *key, const char *value,
+                                      void *arg),
+                           void *arg);
 
 /* --- Time --------------------------------------------------------------- */
 
@@ -132,7 +135,8 @@ void scenario_check_deadline(struct scenario_ctx *ctx);
 /*
  * Polling for eventual results, bounded by a deadline:
  *
- *   struct scenario_poll poll = scenario_poll_start(ctx, "the key expires", 5000, 100);
+ *   struct scenario_poll poll =
+ *       scenario_poll_start(ctx, "the key expires", 5000, 100);
  *   while (scenario_poll_next(ctx, &poll)) {
  *       if (done)
  *           break;
@@ -142,8 +146,8 @@ void scenario_check_deadline(struct scenario_ctx *ctx);
  * scenario_poll_next returns 1 at once on the first call, and after
  * sleeping interval_ms on the later ones. Once the deadline or the
  * scenario's time-out has passed, it fails the scenario with what, the
- * time waited, the attempt count and the last reason. The record keeps what the first
- * and the latest attempt did, and counts the attempts in between.
+ * time waited, the attempt count and the last reason. The record keeps
+ * what the first and the latest attempt did, and counts the others.
  */
 #define SCENARIO_POLL_REASON_MAX 512
 struct scenario_poll {
@@ -153,12 +157,13 @@ struct scenario_poll {
     double started_ms;
     int attempts;
     char reason[SCENARIO_POLL_REASON_MAX];
-    size_t step;          /* the step the polling records into */
-    size_t first_end;     /* events of that step up to the first attempt's end */
+    size_t step;      /* the step the polling records into */
+    size_t first_end; /* events of that step up to the first attempt's end */
 };
 
-struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx, const char *what,
-                                         long timeout_ms, long interval_ms);
+struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx,
+                                         const char *what, long timeout_ms,
+                                         long interval_ms);
 int scenario_poll_next(struct scenario_ctx *ctx, struct scenario_poll *poll);
 void scenario_poll_reason(struct scenario_poll *poll, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -171,8 +176,8 @@ void scenario_poll_reason(struct scenario_poll *poll, const char *fmt, ...)
  * and how long it took. Either text may be NULL.
  */
 #define SCENARIO_EXCERPT_MAX 4096
-void scenario_record(struct scenario_ctx *ctx, const char *summary, const char *sent,
-                     const char *received, double elapsed_ms);
+void scenario_record(struct scenario_ctx *ctx, const char *summary,
+                     const char *sent, const char *received, double elapsed_ms);
 
 /* Monotonic milliseconds, for timing an exchange passed to scenario_record. */
 double scenario_now_ms(void);
@@ -190,18 +195,19 @@ const struct httpc_response *http_request(struct scenario_ctx *ctx,
 
 /* Like http_request, but returns NULL (recorded) on a transport failure. */
 const struct httpc_response *http_try(struct scenario_ctx *ctx,
-                                      const struct httpc_request *req, char *reason,
-                                      size_t reason_size);
+                                      const struct httpc_request *req,
+                                      char *reason, size_t reason_size);
 
 /* GET base + path, with http_request's failure rules. */
-const struct httpc_response *http_get(struct scenario_ctx *ctx, const char *base,
-                                      const char *path);
+const struct httpc_response *http_get(struct scenario_ctx *ctx,
+                                      const char *base, const char *path);
 
 /*
  * Parses a response body as JSON; invalid JSON fails the scenario. The
  * value lives until the scenario ends (do not decref it).
  */
-json_t *scenario_json(struct scenario_ctx *ctx, const struct httpc_response *res);
+json_t *scenario_json(struct scenario_ctx *ctx,
+                      const struct httpc_response *res);
 
 /*
  * Returns the value at a dotted path such as "data.activeTargets.0.health"
@@ -220,8 +226,9 @@ json_t *scenario_json_path(json_t *root, const char *path);
     expect_int_eq_at((ctx), __FILE__, __LINE__, (what), (expected), (actual))
 #define expect_str_eq(ctx, what, expected, actual) \
     expect_str_eq_at((ctx), __FILE__, __LINE__, (what), (expected), (actual))
-#define expect_str_contains(ctx, what, haystack, needle) \
-    expect_str_contains_at((ctx), __FILE__, __LINE__, (what), (haystack), (needle))
+#define expect_str_contains(ctx, what, haystack, needle)                  \
+    expect_str_contains_at((ctx), __FILE__, __LINE__, (what), (haystack), \
+                           (needle))
 #define expect_http_status(ctx, res, status) \
     expect_http_status_at((ctx), __FILE__, __LINE__, (res), (status))
 #define expect_json_str(ctx, root, path, expected) \
@@ -234,25 +241,29 @@ json_t *scenario_json_path(json_t *root, const char *path);
 #define expect_ok(ctx, what, rc, err) \
     expect_ok_at((ctx), __FILE__, __LINE__, (what), (rc), (err))
 
-void expect_true_at(struct scenario_ctx *ctx, const char *file, int line, int cond,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-void expect_int_eq_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                      long long expected, long long actual);
-void expect_str_eq_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                      const char *expected, const char *actual);
-void expect_str_contains_at(struct scenario_ctx *ctx, const char *file, int line,
-                            const char *what, const char *haystack, const char *needle);
+void expect_true_at(struct scenario_ctx *ctx, const char *file, int line,
+                    int cond, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void expect_int_eq_at(struct scenario_ctx *ctx, const char *file, int line,
+                      const char *what, long long expected, long long actual);
+void expect_str_eq_at(struct scenario_ctx *ctx, const char *file, int line,
+                      const char *what, const char *expected,
+                      const char *actual);
+void expect_str_contains_at(struct scenario_ctx *ctx, const char *file,
+                            int line, const char *what, const char *haystack,
+                            const char *needle);
 void expect_http_status_at(struct scenario_ctx *ctx, const char *file, int line,
                            const struct httpc_response *res, long status);
-void expect_json_str_at(struct scenario_ctx *ctx, const char *file, int line, json_t *root,
-                        const char *path, const char *expected);
-void expect_json_int_at(struct scenario_ctx *ctx, const char *file, int line, json_t *root,
-                        const char *path, long long expected);
+void expect_json_str_at(struct scenario_ctx *ctx, const char *file, int line,
+                        json_t *root, const char *path, const char *expected);
+void expect_json_int_at(struct scenario_ctx *ctx, const char *file, int line,
+                        json_t *root, const char *path, long long expected);
 /* Returns the array at path after checking it has at least min_size items. */
-json_t *expect_json_array_at(struct scenario_ctx *ctx, const char *file, int line,
-                             json_t *root, const char *path, size_t min_size);
+json_t *expect_json_array_at(struct scenario_ctx *ctx, const char *file,
+                             int line, json_t *root, const char *path,
+                             size_t min_size);
 struct hito_error;
-void expect_ok_at(struct scenario_ctx *ctx, const char *file, int line, const char *what,
-                  int rc, const struct hito_error *err);
+void expect_ok_at(struct scenario_ctx *ctx, const char *file, int line,
+                  const char *what, int rc, const struct hito_error *err);
 
 #endif

@@ -18,7 +18,8 @@ struct target;
  * outcomes recorded in out, not errors; returns HITO_ERR_NOMEM only when
  * nothing could be recorded.
  */
-int scenario_execute(const struct scenario *s, struct target *t, struct scenario_result *out);
+int scenario_execute(const struct scenario *s, struct target *t,
+                     struct scenario_result *out);
 
 /*
  * Makes a recordable copy of text: invalid UTF-8 and control characters
@@ -26,6 +27,7 @@ int scenario_execute(const struct scenario *s, struct target *t, struct scenario
  * with a note of what was cut, and redact.h's rules apply. The caller
  * frees the result; NULL for NULL text or when out of memory.
  */
-char *scenario_clean_text(const struct target *t, const char *text, size_t len, size_t max);
+char *scenario_clean_text(const struct target *t, const char *text, size_t len,
+                          size_t max);
 
 #endif

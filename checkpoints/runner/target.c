@@ -69,7 +69,8 @@ static int scan_keys(struct target *t, const char *path, int secrets_file,
     int rc = HITO_OK;
 
     if (!f)
-        return hito_error_set(err, HITO_ERR_IO, "%s: %s", path, strerror(errno));
+        return hito_error_set(err, HITO_ERR_IO, "%s: %s", path,
+                              strerror(errno));
     while (rc == HITO_OK && fgets(line, sizeof(line), f)) {
         const char *p = line, *key;
         const char *value;
@@ -104,11 +105,12 @@ static int load_file(struct target *t, const char *path, int secrets_file,
     int rc;
 
     if (t->file_count == TARGET_MAX_FILES)
-        return hito_error_set(err, HITO_ERR_LIMIT, "%s: more than %d settings files",
-                              path, TARGET_MAX_FILES);
+        return hito_error_set(err, HITO_ERR_LIMIT,
+                              "%s: more than %d settings files", path,
+                              TARGET_MAX_FILES);
     if (access(path, R_OK) != 0)
-        return hito_error_set(err, HITO_ERR_NOT_FOUND, "settings file %s: %s", path,
-                              strerror(errno));
+        return hito_error_set(err, HITO_ERR_NOT_FOUND, "settings file %s: %s",
+                              path, strerror(errno));
     rc = config_load_file(t->config, path, err);
     if (rc != HITO_OK)
         return rc;
@@ -126,7 +128,8 @@ static int compare_names(const void *a, const void *b)
 }
 
 /* Loads run/<env>/<name>.env files except secrets.env, in name order. */
-static int load_outputs(struct target *t, const char *dir, struct hito_error *err)
+static int load_outputs(struct target *t, const char *dir,
+                        struct hito_error *err)
 {
     char *names[TARGET_MAX_FILES];
     size_t count = 0;
@@ -135,7 +138,7 @@ static int load_outputs(struct target *t, const char *dir, struct hito_error *er
     int rc = HITO_OK;
 
     if (!d)
-        return HITO_OK;  /* no component has written outputs yet */
+        return HITO_OK; /* no component has written outputs yet */
     while ((de = readdir(d)) != NULL && count < TARGET_MAX_FILES) {
         size_t len = strlen(de->d_name);
 
@@ -154,9 +157,10 @@ static int load_outputs(struct target *t, const char *dir, struct hito_error *er
     for (size_t i = 0; i < count; i++) {
         char path[TARGET_PATH_MAX];
 
-        if (rc == HITO_OK && snprintf(path, sizeof(path), "%s/%s", dir, names[i]) >=
-                                 (int)sizeof(path))
-            rc = hito_error_set(err, HITO_ERR_INVALID, "path too long: %s/%s", dir, names[i]);
+        if (rc == HITO_OK && snprintf(path, sizeof(path), "%s/%s", dir,
+                                      names[i]) >= (int)sizeof(path))
+            rc = hito_error_set(err, HITO_ERR_INVALID, "path too long: %s/%s",
+                                dir, names[i]);
         if (rc == HITO_OK)
             rc = load_file(t, path, 0, err);
         free(names[i]);
@@ -195,8 +199,9 @@ static int load_local(struct target *t, const char *root, const char *env,
     int rc;
 
     if (!valid_env_name(env))
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "invalid HITO_ENV \"%s\": use letters, digits, '-' and '_'", env);
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "invalid HITO_ENV \"%s\": use letters, digits, '-' and '_'", env);
     snprintf(path, sizeof(path), "local-%s", env);
     t->name = strdup(path);
     if (!t->name)
@@ -204,16 +209,17 @@ static int load_local(struct target *t, const char *root, const char *env,
     snprintf(path, sizeof(path), "%s/stack/settings/%s.env", root, env);
     rc = load_file(t, path, 0, err);
     if (rc == HITO_ERR_NOT_FOUND)
-        return hito_error_set(err, rc, "no settings for HITO_ENV=%s: %s is missing", env,
-                              path);
+        return hito_error_set(
+            err, rc, "no settings for HITO_ENV=%s: %s is missing", env, path);
     if (rc != HITO_OK)
         return rc;
     snprintf(path, sizeof(path), "%s/run/%s/secrets.env", root, env);
     rc = load_file(t, path, 1, err);
     if (rc == HITO_ERR_NOT_FOUND)
-        return hito_error_set(err, rc,
-                              "%s not found: start the stack first (make up HITO_ENV=%s)",
-                              path, env);
+        return hito_error_set(
+            err, rc,
+            "%s not found: start the stack first (make up HITO_ENV=%s)", path,
+            env);
     if (rc != HITO_OK)
         return rc;
     snprintf(path, sizeof(path), "%s/run/%s", root, env);
@@ -222,7 +228,8 @@ static int load_local(struct target *t, const char *root, const char *env,
 }
 
 /* Loads a profile file and the SECRETS_FILE it names. */
-static int load_profile(struct target *t, const char *path, struct hito_error *err)
+static int load_profile(struct target *t, const char *path,
+                        struct hito_error *err)
 {
     char secrets[TARGET_PATH_MAX];
     const char *name, *slash;
@@ -241,12 +248,13 @@ static int load_profile(struct target *t, const char *path, struct hito_error *e
     if (name[0] == '/' || !slash)
         snprintf(secrets, sizeof(secrets), "%s", name);
     else
-        snprintf(secrets, sizeof(secrets), "%.*s/%s", (int)(slash - path), path, name);
+        snprintf(secrets, sizeof(secrets), "%.*s/%s", (int)(slash - path), path,
+                 name);
     return load_file(t, secrets, 1, err);
 }
 
-int target_load(const char *spec, const char *root, const char *env, struct target **out,
-                struct hito_error *err)
+int target_load(const char *spec, const char *root, const char *env,
+                struct target **out, struct hito_error *err)
 {
     char path[TARGET_PATH_MAX];
     struct target *t;
@@ -263,7 +271,8 @@ int target_load(const char *spec, const char *root, const char *env, struct targ
         rc = load_local(t, root, env, err);
     } else if (strcmp(spec, "compose") == 0) {
         t->kind = TARGET_COMPOSE;
-        snprintf(path, sizeof(path), "%s/checkpoints/targets/compose.env", root);
+        snprintf(path, sizeof(path), "%s/checkpoints/targets/compose.env",
+                 root);
         rc = load_profile(t, path, err);
     } else {
         t->kind = TARGET_FILE;

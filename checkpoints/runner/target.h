@@ -32,11 +32,11 @@ enum target_kind { TARGET_LOCAL, TARGET_COMPOSE, TARGET_FILE };
 
 struct target {
     enum target_kind kind;
-    char *name;                        /* folder name under reports/ */
-    char *run_dir;                     /* local: absolute run/$HITO_ENV; else NULL */
-    char *files[TARGET_MAX_FILES];     /* the files loaded, in order */
+    char *name;    /* folder name under reports/ */
+    char *run_dir; /* local: absolute run/$HITO_ENV; else NULL */
+    char *files[TARGET_MAX_FILES]; /* the files loaded, in order */
     size_t file_count;
-    char *keys[TARGET_MAX_KEYS];       /* every key, first-seen order */
+    char *keys[TARGET_MAX_KEYS]; /* every key, first-seen order */
     size_t key_count;
     struct config *config;
     struct redactor *redactor;
@@ -48,8 +48,8 @@ struct target {
  * required file or a syntax error returns HITO_ERR_NOT_FOUND or
  * HITO_ERR_INVALID with the path in err. The caller frees *out.
  */
-int target_load(const char *spec, const char *root, const char *env, struct target **out,
-                struct hito_error *err);
+int target_load(const char *spec, const char *root, const char *env,
+                struct target **out, struct hito_error *err);
 
 void target_free(struct target *t);
 

@@ -12,7 +12,8 @@
 
 #define HOSTILE "<script>alert('x')</script> & \"quotes\" ]]> --"
 
-static struct event fixture_event(enum event_kind kind, int passed, const char *text)
+static struct event fixture_event(enum event_kind kind, int passed,
+                                  const char *text)
 {
     struct event ev;
 
@@ -33,8 +34,8 @@ static struct event fixture_event(enum event_kind kind, int passed, const char *
     return ev;
 }
 
-static void fixture_scenario(struct run_result *run, const char *name, enum outcome outcome,
-                             const char *message)
+static void fixture_scenario(struct run_result *run, const char *name,
+                             enum outcome outcome, const char *message)
 {
     struct scenario_result sr;
     struct step *step;
@@ -54,7 +55,8 @@ static void fixture_scenario(struct run_result *run, const char *name, enum outc
     step->events = calloc(RESULT_MAX_EVENTS, sizeof(struct event));
     step->events[0] = fixture_event(EVENT_NOTE, 0, "a note & more");
     step->events[1] = fixture_event(EVENT_EXCHANGE, 0, "GET /a -> 500");
-    step->events[2] = fixture_event(EVENT_CHECK, outcome != OUTCOME_FAIL, "HTTP status");
+    step->events[2] =
+        fixture_event(EVENT_CHECK, outcome != OUTCOME_FAIL, "HTTP status");
     step->event_count = 3;
     run_result_add(run, &sr);
 }
@@ -71,7 +73,8 @@ static void fixture_run(struct run_result *run)
     run->started_at = strdup("2026-12-04T16:00:00Z");
     run->duration_ms = 1234;
     fixture_scenario(run, "passes", OUTCOME_PASS, NULL);
-    fixture_scenario(run, "fails-<&>\"", OUTCOME_FAIL, "expected 200, got " HOSTILE);
+    fixture_scenario(run, "fails-<&>\"", OUTCOME_FAIL,
+                     "expected 200, got " HOSTILE);
     fixture_scenario(run, "skips", OUTCOME_SKIP, "not on this target");
 }
 

@@ -9,7 +9,7 @@
 
 #include "runner/gate.h"
 
-static const int numbers[] = {1, 2, 3};
+static const int numbers[] = { 1, 2, 3 };
 
 static json_t *empty_state(void)
 {
@@ -25,7 +25,8 @@ static void gate_first_checkpoint_runs(void **state)
     char why[256] = "";
 
     (void)state;
-    assert_int_equal(gate_blocking(s, numbers, 3, 1, "abc", why, sizeof(why)), 0);
+    assert_int_equal(gate_blocking(s, numbers, 3, 1, "abc", why, sizeof(why)),
+                     0);
     json_decref(s);
 }
 
@@ -35,7 +36,8 @@ static void gate_blocks_when_not_run(void **state)
     char why[256] = "";
 
     (void)state;
-    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)), 1);
+    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)),
+                     1);
     assert_string_equal(why, "checkpoint 1 has not run on this target");
     json_decref(s);
 }
@@ -47,8 +49,10 @@ static void gate_opens_after_pass(void **state)
 
     (void)state;
     assert_int_equal(gate_record(s, 1, "passed", "abc", "t", "local-test"), 0);
-    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)), 0);
-    assert_int_equal(gate_blocking(s, numbers, 3, 3, "abc", why, sizeof(why)), 2);
+    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)),
+                     0);
+    assert_int_equal(gate_blocking(s, numbers, 3, 3, "abc", why, sizeof(why)),
+                     2);
     json_decref(s);
 }
 
@@ -60,8 +64,10 @@ static void gate_blocks_after_failure(void **state)
     (void)state;
     assert_int_equal(gate_record(s, 1, "passed", "abc", "t", "local-test"), 0);
     assert_int_equal(gate_record(s, 1, "failed", "abc", "t2", "local-test"), 0);
-    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)), 1);
-    assert_string_equal(why, "checkpoint 1 failed in its latest run (commit abc)");
+    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)),
+                     1);
+    assert_string_equal(why,
+                        "checkpoint 1 failed in its latest run (commit abc)");
     json_decref(s);
 }
 
@@ -72,7 +78,8 @@ static void gate_blocks_skipped(void **state)
 
     (void)state;
     assert_int_equal(gate_record(s, 1, "skipped", "abc", "t", "compose"), 0);
-    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)), 1);
+    assert_int_equal(gate_blocking(s, numbers, 3, 2, "abc", why, sizeof(why)),
+                     1);
     json_decref(s);
 }
 
@@ -83,7 +90,8 @@ static void gate_blocks_other_commit(void **state)
 
     (void)state;
     assert_int_equal(gate_record(s, 1, "passed", "old", "t", "local-test"), 0);
-    assert_int_equal(gate_blocking(s, numbers, 3, 2, "new", why, sizeof(why)), 1);
+    assert_int_equal(gate_blocking(s, numbers, 3, 2, "new", why, sizeof(why)),
+                     1);
     assert_string_equal(why, "checkpoint 1 passed at commit old, not at new");
     json_decref(s);
 }
@@ -91,7 +99,7 @@ static void gate_blocks_other_commit(void **state)
 static void gate_save_and_load(void **state)
 {
     char path[] = "/tmp/hito-gate-test-XXXXXX";
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     json_t *s = empty_state(), *loaded = NULL;
     char why[256];
     int fd = mkstemp(path);
@@ -102,7 +110,8 @@ static void gate_save_and_load(void **state)
     assert_int_equal(gate_record(s, 1, "passed", "abc", "t", "local-test"), 0);
     assert_int_equal(gate_save(path, s, &err), 0);
     assert_int_equal(gate_load(path, &loaded, &err), 0);
-    assert_int_equal(gate_blocking(loaded, numbers, 3, 2, "abc", why, sizeof(why)), 0);
+    assert_int_equal(
+        gate_blocking(loaded, numbers, 3, 2, "abc", why, sizeof(why)), 0);
     json_decref(loaded);
     json_decref(s);
     unlink(path);
@@ -111,7 +120,7 @@ static void gate_save_and_load(void **state)
 static void gate_load_missing_and_invalid(void **state)
 {
     char path[] = "/tmp/hito-gate-test-XXXXXX";
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     json_t *loaded = NULL;
     int fd = mkstemp(path);
 

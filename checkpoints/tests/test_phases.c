@@ -37,7 +37,8 @@ static void scenario_names_are_unique(void **state)
             assert_non_null((*s)->tags);
             assert_non_null((*s)->run);
             for (size_t j = 0; j < count; j++)
-                for (const struct scenario *const *o = all[j].scenarios; *o; o++)
+                for (const struct scenario *const *o = all[j].scenarios; *o;
+                     o++)
                     if (*o != *s)
                         assert_string_not_equal((*o)->name, (*s)->name);
         }

@@ -8,7 +8,8 @@
 #include "runner/redact.h"
 
 /* Redacts text with r and compares with expected. */
-static void assert_redacted(const struct redactor *r, const char *text, const char *expected)
+static void assert_redacted(const struct redactor *r, const char *text,
+                            const char *expected)
 {
     char *out = redactor_apply(r, text);
 
@@ -26,15 +27,18 @@ static void redact_json_keys(void **state)
                     "{\"access_token\": \"[REDACTED]\", \"expires_in\": 300}");
     assert_redacted(NULL, "{\"client_secret\":\"x\\\"y\",\"ok\":1}",
                     "{\"client_secret\":\"[REDACTED]\",\"ok\":1}");
-    assert_redacted(NULL, "{\"id_token\":\"t1\",\"refresh_token\":\"t2\"}",
-                    "{\"id_token\":\"[REDACTED]\",\"refresh_token\":\"[REDACTED]\"}");
+    assert_redacted(
+        NULL, "{\"id_token\":\"t1\",\"refresh_token\":\"t2\"}",
+        "{\"id_token\":\"[REDACTED]\",\"refresh_token\":\"[REDACTED]\"}");
 }
 
 static void redact_form_fields(void **state)
 {
     (void)state;
-    assert_redacted(NULL, "grant_type=authorization_code&code_verifier=abc123&client_id=web",
-                    "grant_type=authorization_code&code_verifier=[REDACTED]&client_id=web");
+    assert_redacted(
+        NULL,
+        "grant_type=authorization_code&code_verifier=abc123&client_id=web",
+        "grant_type=authorization_code&code_verifier=[REDACTED]&client_id=web");
     assert_redacted(NULL, "PG_PASSWORD_OTP=s3cr3t-value\nPG_PORT=22432",
                     "PG_PASSWORD_OTP=[REDACTED]\nPG_PORT=22432");
 }
@@ -67,8 +71,9 @@ static void redact_known_secrets(void **state)
     assert_int_equal(redactor_add_secret(r, "Zq8-long-secret-longer"), 0);
     assert_int_equal(redactor_add_secret(r, "short"), 0);
     assert_int_equal(redactor_secret_count(r), 2);
-    assert_redacted(r, "auth failed for Zq8-long-secret-longer and Zq8-long-secret",
-                    "auth failed for [REDACTED] and [REDACTED]");
+    assert_redacted(
+        r, "auth failed for Zq8-long-secret-longer and Zq8-long-secret",
+        "auth failed for [REDACTED] and [REDACTED]");
     assert_redacted(r, "a short word stays", "a short word stays");
     redactor_free(r);
 }

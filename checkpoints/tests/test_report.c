@@ -15,8 +15,8 @@
 static xmlNode *child(xmlNode *parent, const char *name, int index)
 {
     for (xmlNode *n = parent ? parent->children : NULL; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0 &&
-            index-- == 0)
+        if (n->type == XML_ELEMENT_NODE &&
+            strcmp((const char *)n->name, name) == 0 && index-- == 0)
             return n;
     return NULL;
 }
@@ -42,7 +42,8 @@ static void junit_parses_back(void **state)
     fixture_run(&run);
     xml = report_junit(&run);
     assert_non_null(xml);
-    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL, XML_PARSE_NONET);
+    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL,
+                        XML_PARSE_NONET);
     assert_non_null(doc);
     root = xmlDocGetRootElement(doc);
     assert_string_equal((const char *)root->name, "testsuites");
@@ -56,7 +57,8 @@ static void junit_parses_back(void **state)
     assert_attr(child(suite, "testcase", 0), "name", "passes");
     failed = child(suite, "testcase", 1);
     assert_attr(failed, "name", "fails-<&>\"");
-    assert_attr(child(failed, "failure", 0), "message", "expected 200, got " HOSTILE);
+    assert_attr(child(failed, "failure", 0), "message",
+                "expected 200, got " HOSTILE);
     assert_non_null(child(child(suite, "testcase", 2), "skipped", 0));
     text = xmlNodeGetContent(child(failed, "system-out", 0));
     assert_non_null(strstr((const char *)text, "Step 1: Step with " HOSTILE));
@@ -77,8 +79,9 @@ static void html_escapes_hostile_names(void **state)
     assert_non_null(html);
     assert_null(strstr(html, "<script>"));
     assert_null(strstr(html, "fails-<&>"));
-    assert_non_null(strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
-                                 "&quot;quotes&quot;"));
+    assert_non_null(
+        strstr(html, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
+                     "&quot;quotes&quot;"));
     assert_non_null(strstr(html, "fails-&lt;&amp;&gt;&quot;"));
     assert_non_null(strstr(html, "<details class=\"scenario failed\" open>"));
     assert_null(strstr(html, "<script"));
@@ -103,12 +106,15 @@ static void json_is_valid(void **state)
     assert_non_null(text);
     back = json_loads(text, 0, &jerr);
     assert_non_null(back);
-    assert_string_equal(json_string_value(json_object_get(back, "outcome")), "failed");
-    assert_int_equal(json_integer_value(json_object_get(json_object_get(back, "summary"),
-                                                        "failed")), 1);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_array_get(json_object_get(back, "scenarios"), 1), "name")),
-                        "fails-<&>\"");
+    assert_string_equal(json_string_value(json_object_get(back, "outcome")),
+                        "failed");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(back, "summary"), "failed")),
+                     1);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(back, "scenarios"), 1), "name")),
+        "fails-<&>\"");
     json_decref(back);
     json_decref(json);
     free(text);
@@ -134,9 +140,10 @@ static void markdown_keeps_one_line_cells(void **state)
 static void write_all_and_index(void **state)
 {
     char dir[] = "/tmp/hito-report-test-XXXXXX", path[512];
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct run_result run;
-    const char *files[] = {"report.xml", "report.json", "report.md", "report.html"};
+    const char *files[] = { "report.xml", "report.json", "report.md",
+                            "report.html" };
     char sub[300];
 
     (void)state;
@@ -158,18 +165,19 @@ static void write_all_and_index(void **state)
 
 static void index_lists_reports(void **state)
 {
-    json_t *summaries = json_pack("[{s:i, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}}]",
-                                  "checkpoint", 1, "title", "<b>", "target", "local-test",
-                                  "commit", "0123456789abcdef0123456789abcdef01234567-dirty",
-                                  "outcome", "failed", "href",
-                                  "local-test/checkpoint-1/report.html", "summary", "passed",
-                                  2, "failed", 1, "skipped", 0);
+    json_t *summaries = json_pack(
+        "[{s:i, s:s, s:s, s:s, s:s, s:s, s:{s:i, s:i, s:i}}]", "checkpoint", 1,
+        "title", "<b>", "target", "local-test", "commit",
+        "0123456789abcdef0123456789abcdef01234567-dirty", "outcome", "failed",
+        "href", "local-test/checkpoint-1/report.html", "summary", "passed", 2,
+        "failed", 1, "skipped", 0);
     char *html;
 
     (void)state;
     html = report_index_html(summaries);
     assert_non_null(html);
-    assert_non_null(strstr(html, "href=\"local-test/checkpoint-1/report.html\""));
+    assert_non_null(
+        strstr(html, "href=\"local-test/checkpoint-1/report.html\""));
     assert_non_null(strstr(html, "1. &lt;b&gt;"));
     assert_non_null(strstr(html, "2 passed, 1 failed, 0 skipped"));
     assert_non_null(strstr(html, "<code>0123456789ab-dirty</code>"));

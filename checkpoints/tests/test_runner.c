@@ -32,13 +32,18 @@ static int setup(void **state)
     snprintf(fx->profile, sizeof(fx->profile), "%s/closed.env", fx->dir);
     snprintf(fx->reports, sizeof(fx->reports), "%s/reports", fx->dir);
     f = fopen(fx->profile, "w");
-    fputs("HITO_HOST=127.0.0.1\nPG_PORT=1\nREDIS_PORT=1\nAMQP_PORT=1\nPROMETHEUS_PORT=1\n"
-          "ALERTMANAGER_PORT=1\nPG_DATABASES=otp\nSECRETS_FILE=closed.secrets\n", f);
+    fputs(
+        "HITO_HOST=127.0.0.1\nPG_PORT=1\nREDIS_PORT=1\nAMQP_PORT=1\nPROMETHEUS_"
+        "PORT=1\n"
+        "ALERTMANAGER_PORT=1\nPG_DATABASES=otp\nSECRETS_FILE=closed.secrets\n",
+        f);
     fclose(f);
     snprintf(path, sizeof(path), "%s/closed.secrets", fx->dir);
     f = fopen(path, "w");
-    fputs("PG_PASSWORD_OTP=pg-secret-1\nREDIS_PASSWORD=redis-secret-1\nAMQP_USER=u\n"
-          "AMQP_PASSWORD=amqp-secret-1\nAMQP_VHOST=v\n", f);
+    fputs("PG_PASSWORD_OTP=pg-secret-1\nREDIS_PASSWORD=redis-secret-1\nAMQP_"
+          "USER=u\n"
+          "AMQP_PASSWORD=amqp-secret-1\nAMQP_VHOST=v\n",
+          f);
     fclose(f);
     *state = fx;
     return 0;
@@ -56,7 +61,7 @@ static int teardown(void **state)
 
 static struct runner_options options(const struct fixture *fx, int checkpoint)
 {
-    struct runner_options opts = {0};
+    struct runner_options opts = { 0 };
 
     opts.checkpoint = checkpoint;
     opts.root = ".";
@@ -69,7 +74,7 @@ static struct runner_options options(const struct fixture *fx, int checkpoint)
 static json_t *load_state(const struct fixture *fx)
 {
     char path[256];
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     json_t *state = NULL;
 
     snprintf(path, sizeof(path), "%s/closed/state.json", fx->reports);
@@ -86,15 +91,17 @@ static void runner_failure_is_recorded(void **state)
     json_t *gate;
 
     assert_int_equal(runner_run(&opts), RUNNER_EXIT_FAILED);
-    snprintf(path, sizeof(path), "%s/closed/checkpoint-1/report.html", fx->reports);
+    snprintf(path, sizeof(path), "%s/closed/checkpoint-1/report.html",
+             fx->reports);
     assert_int_equal(access(path, R_OK), 0);
     snprintf(path, sizeof(path), "%s/index.html", fx->reports);
     assert_int_equal(access(path, R_OK), 0);
     gate = load_state(fx);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_object_get(json_object_get(gate, "checkpoints"), "1"),
-                            "outcome")),
-                        "failed");
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_object_get(json_object_get(gate, "checkpoints"), "1"),
+            "outcome")),
+        "failed");
     json_decref(gate);
 }
 

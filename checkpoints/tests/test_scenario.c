@@ -19,7 +19,7 @@ static int setup(void **state)
 {
     char path[] = "/tmp/hito-scenario-test-XXXXXX";
     char secrets[64];
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     int fd = mkstemp(path);
     FILE *f;
 
@@ -28,8 +28,10 @@ static int setup(void **state)
         return -1;
     snprintf(secrets, sizeof(secrets), "%s.secrets", path);
     f = fdopen(fd, "w");
-    fprintf(f, "HITO_HOST=127.0.0.1\nWEB_PORT=8080\nAPI_URL=http://api.test\n"
-               "BAD_PORT=eighty\nSECRETS_FILE=%s\n", secrets);
+    fprintf(f,
+            "HITO_HOST=127.0.0.1\nWEB_PORT=8080\nAPI_URL=http://api.test\n"
+            "BAD_PORT=eighty\nSECRETS_FILE=%s\n",
+            secrets);
     fclose(f);
     f = fopen(secrets, "w");
     fputs("WEB_PASSWORD=very-secret-pw\n", f);
@@ -59,8 +61,11 @@ static void count_cleanup(void *arg)
 static void run_scenario(void (*fn)(struct scenario_ctx *), long timeout_ms,
                          struct scenario_result *out)
 {
-    struct scenario s = {.name = "unit", .title = "Unit", .tags = "t", .run = fn,
-                         .timeout_ms = timeout_ms};
+    struct scenario s = { .name = "unit",
+                          .title = "Unit",
+                          .tags = "t",
+                          .run = fn,
+                          .timeout_ms = timeout_ms };
 
     assert_int_equal(scenario_execute(&s, target, out), 0);
 }
@@ -139,7 +144,8 @@ static void scenario_skip_records_reason(void **state)
 
 static void polling_forever(struct scenario_ctx *ctx)
 {
-    struct scenario_poll poll = scenario_poll_start(ctx, "the flag is set", 150, 20);
+    struct scenario_poll poll =
+        scenario_poll_start(ctx, "the flag is set", 150, 20);
 
     while (scenario_poll_next(ctx, &poll))
         scenario_poll_reason(&poll, "flag is %d", 0);
@@ -169,7 +175,8 @@ static void scenario_poll_keeps_first_and_latest(void **state)
     /* start note, "attempts not shown" note, failure check */
     assert_int_equal(step->event_count, 3);
     assert_non_null(strstr(step->events[0].text, "waiting up to 150 ms"));
-    assert_non_null(strstr(step->events[1].text, "attempts after the first are not shown"));
+    assert_non_null(
+        strstr(step->events[1].text, "attempts after the first are not shown"));
     assert_int_equal(step->events[2].kind, EVENT_CHECK);
     scenario_result_clear(&r);
 }
@@ -188,10 +195,12 @@ static void scenario_timeout_stops_polling(void **state)
 static void settings(struct scenario_ctx *ctx)
 {
     step_begin(ctx, "Settings");
-    expect_str_eq(ctx, "WEB url", "http://127.0.0.1:8080", scenario_url(ctx, "WEB"));
+    expect_str_eq(ctx, "WEB url", "http://127.0.0.1:8080",
+                  scenario_url(ctx, "WEB"));
     expect_str_eq(ctx, "API url", "http://api.test", scenario_url(ctx, "API"));
     expect_true(ctx, scenario_setting(ctx, "NOPE") == NULL, "NOPE is unset");
-    expect_int_eq(ctx, "WEB_PORT", 8080, scenario_require_int(ctx, "WEB_PORT", 1, 65535));
+    expect_int_eq(ctx, "WEB_PORT", 8080,
+                  scenario_require_int(ctx, "WEB_PORT", 1, 65535));
     scenario_require_int(ctx, "BAD_PORT", 1, 65535);
 }
 
@@ -221,7 +230,8 @@ static void scenario_records_are_redacted(void **state)
     (void)state;
     run_scenario(leaking, 0, &r);
     assert_string_equal(r.steps[0].events[0].text, "password is [REDACTED]");
-    assert_string_equal(r.steps[0].events[1].sent, "{\"password\":\"[REDACTED]\"}");
+    assert_string_equal(r.steps[0].events[1].sent,
+                        "{\"password\":\"[REDACTED]\"}");
     assert_string_equal(r.steps[0].events[1].received, "Bearer [REDACTED]");
     assert_string_equal(r.message, "login as [REDACTED] failed");
     scenario_result_clear(&r);
@@ -229,11 +239,13 @@ static void scenario_records_are_redacted(void **state)
 
 static void refused(struct scenario_ctx *ctx)
 {
-    struct httpc_request req = {.url = "http://127.0.0.1:1/", .timeout_ms = 2000};
+    struct httpc_request req = { .url = "http://127.0.0.1:1/",
+                                 .timeout_ms = 2000 };
     char reason[256] = "";
 
     step_begin(ctx, "Connection refused");
-    expect_true(ctx, http_try(ctx, &req, reason, sizeof(reason)) == NULL, "refused");
+    expect_true(ctx, http_try(ctx, &req, reason, sizeof(reason)) == NULL,
+                "refused");
     expect_true(ctx, reason[0] != '\0', "a reason is given");
     http_request(ctx, &req);
 }
@@ -247,17 +259,20 @@ static void scenario_http_failure_names_url(void **state)
     assert_int_equal(r.outcome, OUTCOME_FAIL);
     assert_non_null(strstr(r.message, "GET http://127.0.0.1:1/ failed"));
     assert_int_equal(r.steps[0].events[0].kind, EVENT_EXCHANGE);
-    assert_non_null(strstr(r.steps[0].events[0].text, "GET http://127.0.0.1:1/ -> "));
+    assert_non_null(
+        strstr(r.steps[0].events[0].text, "GET http://127.0.0.1:1/ -> "));
     scenario_result_clear(&r);
 }
 
 static void scenario_json_path_lookup(void **state)
 {
-    json_t *root = json_loads("{\"data\":{\"items\":[{\"health\":\"up\"}]}}", 0, NULL);
+    json_t *root =
+        json_loads("{\"data\":{\"items\":[{\"health\":\"up\"}]}}", 0, NULL);
 
     (void)state;
-    assert_string_equal(json_string_value(scenario_json_path(root, "data.items.0.health")),
-                        "up");
+    assert_string_equal(
+        json_string_value(scenario_json_path(root, "data.items.0.health")),
+        "up");
     assert_null(scenario_json_path(root, "data.items.1.health"));
     assert_null(scenario_json_path(root, "data.missing"));
     assert_null(scenario_json_path(root, "data.items.x"));

@@ -39,15 +39,18 @@ static int setup(void **state)
     mkdir(dir, 0755);
     snprintf(dir, sizeof(dir), "%s/stack/settings", fx->root);
     mkdir(dir, 0755);
-    write_text(dir, "unit.env", "# unit profile\nHITO_HOST=127.0.0.1\nUNIT_PG_PORT=1\n"
-                                "UNIT_SHARED=from-settings\n");
+    write_text(dir, "unit.env",
+               "# unit profile\nHITO_HOST=127.0.0.1\nUNIT_PG_PORT=1\n"
+               "UNIT_SHARED=from-settings\n");
     snprintf(dir, sizeof(dir), "%s/run", fx->root);
     mkdir(dir, 0755);
     snprintf(dir, sizeof(dir), "%s/run/unit", fx->root);
     mkdir(dir, 0755);
-    write_text(dir, "secrets.env", "UNIT_PASSWORD=pw-0123456789\nUNIT_AMQP_USER=userish\n");
-    write_text(dir, "zitadel.env", "UNIT_CLIENT_ID=client-id-1\nUNIT_CLIENT_SECRET=cs-abcdefgh\n"
-                                   "UNIT_SHARED=from-output\n");
+    write_text(dir, "secrets.env",
+               "UNIT_PASSWORD=pw-0123456789\nUNIT_AMQP_USER=userish\n");
+    write_text(dir, "zitadel.env",
+               "UNIT_CLIENT_ID=client-id-1\nUNIT_CLIENT_SECRET=cs-abcdefgh\n"
+               "UNIT_SHARED=from-output\n");
     *state = fx;
     return 0;
 }
@@ -65,7 +68,7 @@ static int teardown(void **state)
 static void target_local_loads_every_file(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
 
     assert_int_equal(target_load("local", fx->root, "unit", &t, &err), 0);
@@ -83,14 +86,15 @@ static void target_local_loads_every_file(void **state)
 static void target_secrets_are_redacted(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
     char *out;
 
     assert_int_equal(target_load("local", fx->root, "unit", &t, &err), 0);
     /* The password, the client secret; not the user name or the client id. */
     assert_int_equal(redactor_secret_count(t->redactor), 2);
-    out = redactor_apply(t->redactor, "pw-0123456789 cs-abcdefgh userish client-id-1");
+    out = redactor_apply(t->redactor,
+                         "pw-0123456789 cs-abcdefgh userish client-id-1");
     assert_string_equal(out, "[REDACTED] [REDACTED] userish client-id-1");
     free(out);
     target_free(t);
@@ -99,13 +103,14 @@ static void target_secrets_are_redacted(void **state)
 static void target_local_needs_secrets(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
     char path[256];
 
     snprintf(path, sizeof(path), "%s/stack/settings", fx->root);
     write_text(path, "bare.env", "HITO_HOST=127.0.0.1\n");
-    assert_int_equal(target_load("local", fx->root, "bare", &t, &err), HITO_ERR_NOT_FOUND);
+    assert_int_equal(target_load("local", fx->root, "bare", &t, &err),
+                     HITO_ERR_NOT_FOUND);
     assert_null(t);
     assert_non_null(strstr(err.message, "run/bare/secrets.env"));
     assert_non_null(strstr(err.message, "make up"));
@@ -114,10 +119,11 @@ static void target_local_needs_secrets(void **state)
 static void target_rejects_bad_env(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
 
-    assert_int_equal(target_load("local", fx->root, "../etc", &t, &err), HITO_ERR_INVALID);
+    assert_int_equal(target_load("local", fx->root, "../etc", &t, &err),
+                     HITO_ERR_INVALID);
     assert_null(t);
     assert_non_null(strstr(err.message, "HITO_ENV"));
 }
@@ -125,11 +131,12 @@ static void target_rejects_bad_env(void **state)
 static void target_file_with_secrets_file(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
     char path[256];
 
-    write_text(fx->root, "staging.env", "HITO_HOST=staging.example\nSECRETS_FILE=staging.secrets\n");
+    write_text(fx->root, "staging.env",
+               "HITO_HOST=staging.example\nSECRETS_FILE=staging.secrets\n");
     write_text(fx->root, "staging.secrets", "REDIS_PASSWORD=redis-pw-123456\n");
     snprintf(path, sizeof(path), "%s/staging.env", fx->root);
     assert_int_equal(target_load(path, fx->root, "unit", &t, &err), 0);
@@ -143,7 +150,7 @@ static void target_file_with_secrets_file(void **state)
 static void target_missing_file(void **state)
 {
     struct fixture *fx = *state;
-    struct hito_error err = {0};
+    struct hito_error err = { 0 };
     struct target *t = NULL;
 
     (void)fx;

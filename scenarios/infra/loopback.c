@@ -25,7 +25,8 @@
 
 /* Ports checkpoint 1's components must be listening on. */
 static const char *const required_ports[] = {
-    "PG_PORT", "REDIS_PORT", "AMQP_PORT", "PROMETHEUS_PORT", "ALERTMANAGER_PORT",
+    "PG_PORT",         "REDIS_PORT",        "AMQP_PORT",
+    "PROMETHEUS_PORT", "ALERTMANAGER_PORT",
 };
 
 struct port_list {
@@ -53,7 +54,8 @@ static void collect_port(const char *key, const char *value, void *arg)
 }
 
 /* Converts /proc's hex address (groups of host-order 32-bit words) to text. */
-static int parse_address(const char *hex, int family, char *out, size_t size, int *loopback)
+static int parse_address(const char *hex, int family, char *out, size_t size,
+                         int *loopback)
 {
     unsigned char bytes[16];
     size_t words = family == AF_INET ? 1 : 4;
@@ -76,7 +78,8 @@ static int parse_address(const char *hex, int family, char *out, size_t size, in
         *loopback = bytes[0] == 127;
     else
         *loopback = IN6_IS_ADDR_LOOPBACK((struct in6_addr *)bytes) ||
-                    (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)bytes) && bytes[12] == 127);
+                    (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)bytes) &&
+                     bytes[12] == 127);
     return 0;
 }
 
@@ -93,32 +96,36 @@ struct listener_table {
 };
 
 /* Adds every listening TCP socket of one /proc/net file to table. */
-static void read_listeners(struct scenario_ctx *ctx, const char *path, int family,
-                           struct listener_table *table)
+static void read_listeners(struct scenario_ctx *ctx, const char *path,
+                           int family, struct listener_table *table)
 {
     char line[LOOPBACK_LINE_MAX], local[80];
     FILE *f = fopen(path, "r");
 
     if (!f) {
         if (family == AF_INET6)
-            return;  /* a kernel without IPv6 */
-        scenario_fail(ctx, "cannot read %s, so listening addresses are unknown", path);
+            return; /* a kernel without IPv6 */
+        scenario_fail(ctx, "cannot read %s, so listening addresses are unknown",
+                      path);
     }
-    while (fgets(line, sizeof(line), f) && table->count < LOOPBACK_MAX_LISTENERS) {
+    while (fgets(line, sizeof(line), f) &&
+           table->count < LOOPBACK_MAX_LISTENERS) {
         struct listener *l = &table->items[table->count];
         unsigned int port, state;
         unsigned long inode;
         char *colon;
 
         /* sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode */
-        if (sscanf(line, " %*d: %79s %*s %x %*s %*s %*s %*u %*u %lu", local, &state,
-                   &inode) != 3 || state != TCP_STATE_LISTEN)
+        if (sscanf(line, " %*d: %79s %*s %x %*s %*s %*s %*u %*u %lu", local,
+                   &state, &inode) != 3 ||
+            state != TCP_STATE_LISTEN)
             continue;
         colon = strchr(local, ':');
         if (!colon || sscanf(colon + 1, "%x", &port) != 1)
             continue;
         *colon = '\0';
-        if (parse_address(local, family, l->address, sizeof(l->address), &l->loopback) != 0)
+        if (parse_address(local, family, l->address, sizeof(l->address),
+                          &l->loopback) != 0)
             continue;
         l->port = (long)port;
         l->inode = inode;
@@ -129,14 +136,16 @@ static void read_listeners(struct scenario_ctx *ctx, const char *path, int famil
 
 static int is_required(const char *key)
 {
-    for (size_t i = 0; i < sizeof(required_ports) / sizeof(*required_ports); i++)
+    for (size_t i = 0; i < sizeof(required_ports) / sizeof(*required_ports);
+         i++)
         if (strcmp(required_ports[i], key) == 0)
             return 1;
     return 0;
 }
 
-static void check_port(struct scenario_ctx *ctx, const struct listener_table *table,
-                       const char *key, long port)
+static void check_port(struct scenario_ctx *ctx,
+                       const struct listener_table *table, const char *key,
+                       long port)
 {
     char seen[512] = "", exposed[256] = "", sent[64];
 
@@ -148,15 +157,21 @@ static void check_port(struct scenario_ctx *ctx, const struct listener_table *ta
         snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s%s",
                  seen[0] ? " " : "", l->address);
         if (!l->loopback)
-            snprintf(exposed + strlen(exposed), sizeof(exposed) - strlen(exposed), "%s%s",
+            snprintf(exposed + strlen(exposed),
+                     sizeof(exposed) - strlen(exposed), "%s%s",
                      exposed[0] ? " " : "", l->address);
     }
     snprintf(sent, sizeof(sent), "listening sockets on port %ld", port);
-    scenario_record(ctx, "/proc/net/tcp, /proc/net/tcp6", sent, seen[0] ? seen : "none", 0);
+    scenario_record(ctx, "/proc/net/tcp, /proc/net/tcp6", sent,
+                    seen[0] ? seen : "none", 0);
     if (!seen[0]) {
-        expect_true(ctx, !is_required(key), "%s=%ld: nothing listens on this port", key, port);
-        scenario_note(ctx, "%s=%ld: nothing listens (that component is not part of this "
-                           "stack yet)", key, port);
+        expect_true(ctx, !is_required(key),
+                    "%s=%ld: nothing listens on this port", key, port);
+        scenario_note(
+            ctx,
+            "%s=%ld: nothing listens (that component is not part of this "
+            "stack yet)",
+            key, port);
         return;
     }
     expect_true(ctx, exposed[0] == '\0',
@@ -176,7 +191,7 @@ static int in_stack(const char *pid, const char *run_dir)
     snprintf(path, sizeof(path), "/proc/%s/environ", pid);
     f = fopen(path, "r");
     if (!f)
-        return 0;  /* gone, or not readable by this user */
+        return 0; /* gone, or not readable by this user */
     len = fread(environ, 1, sizeof(environ) - 1, f);
     fclose(f);
     environ[len] = '\0';
@@ -191,8 +206,8 @@ static int in_stack(const char *pid, const char *run_dir)
 }
 
 /* Returns the listener whose socket inode process pid holds, or NULL. */
-static const struct listener *owned_listener(const char *pid,
-                                             const struct listener_table *exposed)
+static const struct listener *
+owned_listener(const char *pid, const struct listener_table *exposed)
 {
     char path[300], link[64];
     struct dirent *de;
@@ -242,7 +257,8 @@ static void read_comm(const char *pid, char *buf, size_t size)
  * Fails when a process of the local stack (marked HITO_STACK=<run dir> by
  * stack/bin/stack) listens on a non-loopback address, on any port.
  */
-static void check_stack_processes(struct scenario_ctx *ctx, const struct listener_table *all)
+static void check_stack_processes(struct scenario_ctx *ctx,
+                                  const struct listener_table *all)
 {
     static struct listener_table exposed;
     const char *run_dir = scenario_run_dir(ctx);
@@ -253,18 +269,22 @@ static void check_stack_processes(struct scenario_ctx *ctx, const struct listene
     for (size_t i = 0; i < all->count; i++)
         if (!all->items[i].loopback)
             exposed.items[exposed.count++] = all->items[i];
-    scenario_note(ctx, "%zu listening sockets on this machine, %zu on non-loopback addresses",
-                  all->count, exposed.count);
+    scenario_note(
+        ctx,
+        "%zu listening sockets on this machine, %zu on non-loopback addresses",
+        all->count, exposed.count);
     if (exposed.count == 0 || !run_dir)
         return;
     proc = opendir("/proc");
     if (!proc)
-        scenario_fail(ctx, "cannot read /proc, so the stack's processes are unknown");
+        scenario_fail(
+            ctx, "cannot read /proc, so the stack's processes are unknown");
     while ((de = readdir(proc)) != NULL) {
         const struct listener *l;
         char pid[32], comm[64];
 
-        if (de->d_name[0] < '1' || de->d_name[0] > '9' || !in_stack(de->d_name, run_dir))
+        if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+            !in_stack(de->d_name, run_dir))
             continue;
         l = owned_listener(de->d_name, &exposed);
         if (!l)
@@ -272,8 +292,10 @@ static void check_stack_processes(struct scenario_ctx *ctx, const struct listene
         snprintf(pid, sizeof(pid), "%.31s", de->d_name);
         closedir(proc);
         read_comm(pid, comm, sizeof(comm));
-        scenario_fail(ctx, "%s (pid %s) of the stack listens on %s port %ld, not on loopback",
-                      comm, pid, l->address, l->port);
+        scenario_fail(
+            ctx,
+            "%s (pid %s) of the stack listens on %s port %ld, not on loopback",
+            comm, pid, l->address, l->port);
     }
     closedir(proc);
 }
@@ -281,7 +303,7 @@ static void check_stack_processes(struct scenario_ctx *ctx, const struct listene
 static void run(struct scenario_ctx *ctx)
 {
     struct listener_table *listeners = scenario_alloc(ctx, sizeof(*listeners));
-    struct port_list list = {0};
+    struct port_list list = { 0 };
     const char *host = scenario_setting(ctx, "HITO_HOST");
 
     /* A profile whose components all run on this machine sets HITO_HOST to
@@ -289,21 +311,28 @@ static void run(struct scenario_ctx *ctx)
     if (!scenario_target_is_local(ctx) &&
         (!host || (strcmp(host, "127.0.0.1") != 0 && strcmp(host, "::1") != 0 &&
                    strcmp(host, "localhost") != 0)))
-        scenario_skip(ctx, "the components of this target do not run on this machine "
-                           "(HITO_HOST=%s), so their listening addresses cannot be read",
-                      host ? host : "unset");
+        scenario_skip(
+            ctx,
+            "the components of this target do not run on this machine "
+            "(HITO_HOST=%s), so their listening addresses cannot be read",
+            host ? host : "unset");
 
-    step_begin(ctx, "Collect the ports of the target's settings and the listening sockets");
+    step_begin(
+        ctx,
+        "Collect the ports of the target's settings and the listening sockets");
     scenario_each_setting(ctx, collect_port, &list);
     expect_true(ctx, list.count > 0, "the target sets at least one *_PORT");
     read_listeners(ctx, "/proc/net/tcp", AF_INET, listeners);
     read_listeners(ctx, "/proc/net/tcp6", AF_INET6, listeners);
     for (size_t i = 0; i < list.count; i++) {
-        step_begin(ctx, "%s=%ld listens on loopback only", list.keys[i], list.ports[i]);
+        step_begin(ctx, "%s=%ld listens on loopback only", list.keys[i],
+                   list.ports[i]);
         check_port(ctx, listeners, list.keys[i], list.ports[i]);
     }
     if (scenario_run_dir(ctx)) {
-        step_begin(ctx, "No process of the stack listens on another address, on any port");
+        step_begin(
+            ctx,
+            "No process of the stack listens on another address, on any port");
         check_stack_processes(ctx, listeners);
     }
 }

@@ -11,7 +11,8 @@
 #define MONITORING_DEADLINE_MS 60000
 #define MONITORING_POLL_MS 1000
 
-static void expect_ready(struct scenario_ctx *ctx, const char *component, const char *base)
+static void expect_ready(struct scenario_ctx *ctx, const char *component,
+                         const char *base)
 {
     const struct httpc_response *res;
 
@@ -26,14 +27,16 @@ static size_t count_down(json_t *targets, char *reason, size_t size)
     size_t down = 0, i;
     json_t *t;
 
-    json_array_foreach(targets, i, t) {
+    json_array_foreach(targets, i, t)
+    {
         const char *health = json_string_value(json_object_get(t, "health"));
 
         if (health && strcmp(health, "up") == 0)
             continue;
         if (down++ == 0)
             snprintf(reason, size, "job %s at %s is %s: %s",
-                     json_string_value(json_object_get(json_object_get(t, "labels"), "job")),
+                     json_string_value(
+                         json_object_get(json_object_get(t, "labels"), "job")),
                      json_string_value(json_object_get(t, "scrapeUrl")),
                      health ? health : "of unknown health",
                      json_string_value(json_object_get(t, "lastError")));
@@ -53,21 +56,24 @@ static void prometheus_run(struct scenario_ctx *ctx)
     poll = scenario_poll_start(ctx, "every Prometheus scrape target is up",
                                MONITORING_DEADLINE_MS, MONITORING_POLL_MS);
     while (scenario_poll_next(ctx, &poll)) {
-        const struct httpc_response *res = http_get(ctx, base, "/api/v1/targets?state=active");
+        const struct httpc_response *res =
+            http_get(ctx, base, "/api/v1/targets?state=active");
         json_t *targets;
         size_t down;
 
         expect_http_status(ctx, res, 200);
-        targets = scenario_json_path(scenario_json(ctx, res), "data.activeTargets");
+        targets =
+            scenario_json_path(scenario_json(ctx, res), "data.activeTargets");
         total = json_array_size(targets);
         down = count_down(targets, poll.reason, sizeof(poll.reason));
         if (total > 0 && down == 0)
             break;
         if (total == 0)
-            scenario_poll_reason(&poll, "Prometheus at %s has no active target yet", base);
+            scenario_poll_reason(
+                &poll, "Prometheus at %s has no active target yet", base);
         else
-            scenario_note(ctx, "%zu of %zu targets not up yet, first: %s", down, total,
-                          poll.reason);
+            scenario_note(ctx, "%zu of %zu targets not up yet, first: %s", down,
+                          total, poll.reason);
     }
     scenario_note(ctx, "%zu scrape targets are up", total);
 }
@@ -90,28 +96,33 @@ static void alertmanager_run(struct scenario_ctx *ctx)
 
     expect_ready(ctx, "Alertmanager", alertmanager);
 
-    step_begin(ctx, "Prometheus at %s sends alerts to Alertmanager (port %ld)", prometheus,
-               port);
+    step_begin(ctx, "Prometheus at %s sends alerts to Alertmanager (port %ld)",
+               prometheus, port);
     snprintf(needle, sizeof(needle), ":%ld/", port);
     poll = scenario_poll_start(ctx, "Prometheus lists Alertmanager as active",
                                MONITORING_DEADLINE_MS, MONITORING_POLL_MS);
     while (scenario_poll_next(ctx, &poll)) {
-        const struct httpc_response *res = http_get(ctx, prometheus, "/api/v1/alertmanagers");
+        const struct httpc_response *res =
+            http_get(ctx, prometheus, "/api/v1/alertmanagers");
         json_t *active, *am;
         size_t i;
         int found = 0;
 
         expect_http_status(ctx, res, 200);
-        active = scenario_json_path(scenario_json(ctx, res), "data.activeAlertmanagers");
-        json_array_foreach(active, i, am) {
+        active = scenario_json_path(scenario_json(ctx, res),
+                                    "data.activeAlertmanagers");
+        json_array_foreach(active, i, am)
+        {
             const char *url = json_string_value(json_object_get(am, "url"));
 
             found = found || (url && strstr(url, needle));
         }
         if (found)
             break;
-        scenario_poll_reason(&poll, "Prometheus lists %zu active Alertmanagers, none on port %ld",
-                             json_array_size(active), port);
+        scenario_poll_reason(
+            &poll,
+            "Prometheus lists %zu active Alertmanagers, none on port %ld",
+            json_array_size(active), port);
     }
 }
 

@@ -23,13 +23,19 @@ static void finish_slot(void *arg)
     *slot = NULL;
 }
 
-static void check_database(struct scenario_ctx *ctx, PGconn **slot, const char *host,
-                           const char *port, const char *name)
+static void check_database(struct scenario_ctx *ctx, PGconn **slot,
+                           const char *host, const char *port, const char *name)
 {
     char key[PG_NAME_MAX + 16], timeout[24], sent[256], received[512];
     char user[PG_NAME_MAX] = "", database[PG_NAME_MAX] = "";
-    const char *keywords[] = {"host", "port", "dbname", "user", "password",
-                              "connect_timeout", "application_name", NULL};
+    const char *keywords[] = { "host",
+                               "port",
+                               "dbname",
+                               "user",
+                               "password",
+                               "connect_timeout",
+                               "application_name",
+                               NULL };
     const char *values[8];
     const char *password;
     PGresult *res;
@@ -58,19 +64,22 @@ static void check_database(struct scenario_ctx *ctx, PGconn **slot, const char *
     conn = *slot = PQconnectdbParams(keywords, values, 0);
     if (!conn)
         scenario_fail(ctx, "PostgreSQL at %s:%s: out of memory", host, port);
-    snprintf(sent, sizeof(sent), "connect postgresql://%s@%s:%s/%s", name, host, port, name);
+    snprintf(sent, sizeof(sent), "connect postgresql://%s@%s:%s/%s", name, host,
+             port, name);
     if (PQstatus(conn) != CONNECTION_OK) {
         scenario_record(ctx, "PostgreSQL connect", sent, PQerrorMessage(conn),
                         scenario_now_ms() - started);
-        scenario_fail(ctx, "PostgreSQL at %s:%s: role %s cannot connect to database %s: %s",
-                      host, port, name, name, PQerrorMessage(conn));
+        scenario_fail(
+            ctx,
+            "PostgreSQL at %s:%s: role %s cannot connect to database %s: %s",
+            host, port, name, name, PQerrorMessage(conn));
     }
     res = PQexec(conn, "SELECT current_user, current_database()");
     if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
         snprintf(user, sizeof(user), "%s", PQgetvalue(res, 0, 0));
         snprintf(database, sizeof(database), "%s", PQgetvalue(res, 0, 1));
-        snprintf(received, sizeof(received), "current_user=%s current_database=%s", user,
-                 database);
+        snprintf(received, sizeof(received),
+                 "current_user=%s current_database=%s", user, database);
     } else {
         snprintf(received, sizeof(received), "%s", PQerrorMessage(conn));
     }
@@ -79,8 +88,10 @@ static void check_database(struct scenario_ctx *ctx, PGconn **slot, const char *
                     "SELECT current_user, current_database()", received,
                     scenario_now_ms() - started);
     if (!user[0])
-        scenario_fail(ctx, "PostgreSQL at %s:%s: query as role %s on database %s failed: %s",
-                      host, port, name, name, received);
+        scenario_fail(
+            ctx,
+            "PostgreSQL at %s:%s: query as role %s on database %s failed: %s",
+            host, port, name, name, received);
     expect_str_eq(ctx, "current_user", name, user);
     expect_str_eq(ctx, "current_database", name, database);
     finish_slot(slot);
@@ -95,16 +106,19 @@ static void run(struct scenario_ctx *ctx)
     int checked = 0;
 
     scenario_defer(ctx, finish_slot, conn);
-    snprintf(port, sizeof(port), "%ld", scenario_require_int(ctx, "PG_PORT", 1, 65535));
+    snprintf(port, sizeof(port), "%ld",
+             scenario_require_int(ctx, "PG_PORT", 1, 65535));
     for (const char *p = list; *p;) {
         size_t len = strcspn(p, " ,");
 
         if (len > 0) {
             if (len >= sizeof(name))
-                scenario_fail(ctx, "PG_DATABASES: name longer than %d bytes", PG_NAME_MAX - 1);
+                scenario_fail(ctx, "PG_DATABASES: name longer than %d bytes",
+                              PG_NAME_MAX - 1);
             memcpy(name, p, len);
             name[len] = '\0';
-            step_begin(ctx, "Role %s logs in to database %s and runs a query", name, name);
+            step_begin(ctx, "Role %s logs in to database %s and runs a query",
+                       name, name);
             check_database(ctx, conn, host, port, name);
             checked++;
         }
@@ -112,7 +126,8 @@ static void run(struct scenario_ctx *ctx)
         p += strspn(p, " ,");
     }
     step_begin(ctx, "Every database of PG_DATABASES was checked");
-    expect_true(ctx, checked > 0, "PG_DATABASES lists at least one database (\"%s\")", list);
+    expect_true(ctx, checked > 0,
+                "PG_DATABASES lists at least one database (\"%s\")", list);
     scenario_note(ctx, "%d databases and roles checked", checked);
 }
 

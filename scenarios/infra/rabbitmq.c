@@ -48,26 +48,31 @@ static struct timeval timeout_of(struct scenario_ctx *ctx)
 }
 
 /* Fails with the operation and the broker's or library's reason. */
-static void expect_rpc(struct scenario_ctx *ctx, struct amqp_probe *p, const char *what,
-                       amqp_rpc_reply_t reply)
+static void expect_rpc(struct scenario_ctx *ctx, struct amqp_probe *p,
+                       const char *what, amqp_rpc_reply_t reply)
 {
     char reason[256];
 
     if (reply.reply_type == AMQP_RESPONSE_NORMAL)
         return;
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION)
-        snprintf(reason, sizeof(reason), "%s", amqp_error_string2(reply.library_error));
+        snprintf(reason, sizeof(reason), "%s",
+                 amqp_error_string2(reply.library_error));
     else if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD ||
              reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
         amqp_connection_close_t *m = reply.reply.decoded;
 
         snprintf(reason, sizeof(reason), "broker closed the %s: %u %.*s",
-                 reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD ? "connection" : "channel",
-                 m->reply_code, (int)m->reply_text.len, (char *)m->reply_text.bytes);
+                 reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD ? "connection"
+                                                                : "channel",
+                 m->reply_code, (int)m->reply_text.len,
+                 (char *)m->reply_text.bytes);
     } else
-        snprintf(reason, sizeof(reason), "unexpected method 0x%08x", reply.reply.id);
+        snprintf(reason, sizeof(reason), "unexpected method 0x%08x",
+                 reply.reply.id);
     scenario_record(ctx, what, what, reason, 0);
-    scenario_fail(ctx, "RabbitMQ at %s: %s failed: %s", p->address, what, reason);
+    scenario_fail(ctx, "RabbitMQ at %s: %s failed: %s", p->address, what,
+                  reason);
 }
 
 static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
@@ -87,7 +92,8 @@ static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
     int rc;
 
     snprintf(p->address, sizeof(p->address), "%s:%ld", host, port);
-    step_begin(ctx, "Connect to RabbitMQ at %s and log in to vhost %s", p->address, vhost);
+    step_begin(ctx, "Connect to RabbitMQ at %s and log in to vhost %s",
+               p->address, vhost);
     p->conn = amqp_new_connection();
     socket = p->conn ? amqp_tcp_socket_new(p->conn) : NULL;
     if (!socket)
@@ -96,74 +102,83 @@ static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
     amqp_set_rpc_timeout(p->conn, &tv);
     started = scenario_now_ms();
     rc = amqp_socket_open_noblock(socket, host, (int)port, &tv);
-    snprintf(sent, sizeof(sent), "connect amqp://%s@%s/%s", user, p->address, vhost);
-    scenario_record(ctx, "AMQP connect", sent, rc == AMQP_STATUS_OK ? "connected"
-                                                                    : amqp_error_string2(rc),
+    snprintf(sent, sizeof(sent), "connect amqp://%s@%s/%s", user, p->address,
+             vhost);
+    scenario_record(ctx, "AMQP connect", sent,
+                    rc == AMQP_STATUS_OK ? "connected" : amqp_error_string2(rc),
                     scenario_now_ms() - started);
     if (rc != AMQP_STATUS_OK)
         scenario_fail(ctx, "RabbitMQ at %s: connection failed: %s", p->address,
                       amqp_error_string2(rc));
     expect_rpc(ctx, p, "login",
-               amqp_login(p->conn, vhost, 0, AMQP_FRAME_MAX, 0, AMQP_SASL_METHOD_PLAIN, user,
-                          password));
+               amqp_login(p->conn, vhost, 0, AMQP_FRAME_MAX, 0,
+                          AMQP_SASL_METHOD_PLAIN, user, password));
     p->logged_in = 1;
     amqp_channel_open(p->conn, 1);
     expect_rpc(ctx, p, "channel.open", amqp_get_rpc_reply(p->conn));
     amqp_confirm_select(p->conn, 1);
     expect_rpc(ctx, p, "confirm.select", amqp_get_rpc_reply(p->conn));
-    scenario_record(ctx, "AMQP login", sent, "logged in; channel 1 in confirm mode",
+    scenario_record(ctx, "AMQP login", sent,
+                    "logged in; channel 1 in confirm mode",
                     scenario_now_ms() - started);
 }
 
 /* Declares an exclusive, server-named queue; copies its name into name. */
-static void declare_queue(struct scenario_ctx *ctx, struct amqp_probe *p, char *name,
-                          size_t size)
+static void declare_queue(struct scenario_ctx *ctx, struct amqp_probe *p,
+                          char *name, size_t size)
 {
     amqp_queue_declare_ok_t *ok;
 
     step_begin(ctx, "Declare a temporary queue");
-    ok = amqp_queue_declare(p->conn, 1, amqp_empty_bytes, 0, 0, 1, 1, amqp_empty_table);
+    ok = amqp_queue_declare(p->conn, 1, amqp_empty_bytes, 0, 0, 1, 1,
+                            amqp_empty_table);
     expect_rpc(ctx, p, "queue.declare", amqp_get_rpc_reply(p->conn));
     snprintf(name, size, "%.*s", (int)ok->queue.len, (char *)ok->queue.bytes);
-    scenario_record(ctx, "AMQP queue.declare", "queue.declare exclusive auto-delete", name, 0);
+    scenario_record(ctx, "AMQP queue.declare",
+                    "queue.declare exclusive auto-delete", name, 0);
 }
 
 static void publish_confirmed(struct scenario_ctx *ctx, struct amqp_probe *p,
                               const char *queue)
 {
-    amqp_basic_properties_t props = {0};
+    amqp_basic_properties_t props = { 0 };
     struct timeval tv = timeout_of(ctx);
     amqp_frame_t frame;
     double started;
     int rc;
 
-    step_begin(ctx, "Publish a persistent message and wait for the publisher confirm");
+    step_begin(
+        ctx, "Publish a persistent message and wait for the publisher confirm");
     props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_CONTENT_TYPE_FLAG;
     props.delivery_mode = 2; /* persistent */
     props.content_type = amqp_cstring_bytes("text/plain");
     started = scenario_now_ms();
-    rc = amqp_basic_publish(p->conn, 1, amqp_empty_bytes, amqp_cstring_bytes(queue), 1, 0,
-                            &props, amqp_cstring_bytes(AMQP_PROBE_BODY));
+    rc = amqp_basic_publish(p->conn, 1, amqp_empty_bytes,
+                            amqp_cstring_bytes(queue), 1, 0, &props,
+                            amqp_cstring_bytes(AMQP_PROBE_BODY));
     if (rc != AMQP_STATUS_OK)
-        scenario_fail(ctx, "RabbitMQ at %s: basic.publish failed: %s", p->address,
-                      amqp_error_string2(rc));
+        scenario_fail(ctx, "RabbitMQ at %s: basic.publish failed: %s",
+                      p->address, amqp_error_string2(rc));
     rc = amqp_simple_wait_frame_noblock(p->conn, &frame, &tv);
     if (rc != AMQP_STATUS_OK)
-        scenario_fail(ctx, "RabbitMQ at %s: no publisher confirm: %s", p->address,
-                      amqp_error_string2(rc));
-    scenario_record(ctx, "AMQP basic.publish", "basic.publish persistent, mandatory",
+        scenario_fail(ctx, "RabbitMQ at %s: no publisher confirm: %s",
+                      p->address, amqp_error_string2(rc));
+    scenario_record(ctx, "AMQP basic.publish",
+                    "basic.publish persistent, mandatory",
                     frame.frame_type == AMQP_FRAME_METHOD &&
                             frame.payload.method.id == AMQP_BASIC_ACK_METHOD
                         ? "basic.ack"
                         : "another frame",
                     scenario_now_ms() - started);
-    expect_int_eq(ctx, "frame type of the confirm", AMQP_FRAME_METHOD, frame.frame_type);
+    expect_int_eq(ctx, "frame type of the confirm", AMQP_FRAME_METHOD,
+                  frame.frame_type);
     expect_true(ctx, frame.payload.method.id == AMQP_BASIC_ACK_METHOD,
                 "the broker confirms with basic.ack (method 0x%08x received)",
                 frame.payload.method.id);
 }
 
-static void consume_and_ack(struct scenario_ctx *ctx, struct amqp_probe *p, const char *queue)
+static void consume_and_ack(struct scenario_ctx *ctx, struct amqp_probe *p,
+                            const char *queue)
 {
     struct timeval tv = timeout_of(ctx);
     amqp_envelope_t envelope;
@@ -173,8 +188,8 @@ static void consume_and_ack(struct scenario_ctx *ctx, struct amqp_probe *p, cons
     int rc, mode;
 
     step_begin(ctx, "Consume the message and acknowledge it");
-    amqp_basic_consume(p->conn, 1, amqp_cstring_bytes(queue), amqp_empty_bytes, 0, 0, 1,
-                       amqp_empty_table);
+    amqp_basic_consume(p->conn, 1, amqp_cstring_bytes(queue), amqp_empty_bytes,
+                       0, 0, 1, amqp_empty_table);
     expect_rpc(ctx, p, "basic.consume", amqp_get_rpc_reply(p->conn));
     started = scenario_now_ms();
     amqp_maybe_release_buffers(p->conn);
@@ -206,7 +221,8 @@ static void run(struct scenario_ctx *ctx)
 
 const struct scenario infra_rabbitmq_confirm = {
     .name = "rabbitmq-confirm",
-    .title = "RabbitMQ confirms a persistent message and delivers it with an ack",
+    .title =
+        "RabbitMQ confirms a persistent message and delivers it with an ack",
     .tags = "infra,rabbitmq",
     .timeout_ms = 30000,
     .run = run,
