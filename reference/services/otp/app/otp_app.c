@@ -54,8 +54,9 @@ static int open_stores(struct otp_app *app, struct hito_error *err)
     unsigned int seal_len = 0;
     int rc;
 
-    app->redis = otp_redis_new(app->settings.redis_host, (int)app->settings.redis_port,
-                               app->settings.redis_password, err);
+    app->redis =
+        otp_redis_new(app->settings.redis_host, (int)app->settings.redis_port,
+                      app->settings.redis_password, err);
     if (app->redis == NULL)
         return err->code;
     app->db = db_pool_new(app->settings.pg_conninfo, OTP_DB_POOL_SIZE, err);
@@ -65,10 +66,12 @@ static int open_stores(struct otp_app *app, struct hito_error *err)
     if (rc != HITO_OK)
         return rc;
 
-    if (HMAC(EVP_sha256(), app->settings.hmac_key, (int)app->settings.hmac_key_len,
-             (const unsigned char *)OTP_SEAL_KEY_LABEL, strlen(OTP_SEAL_KEY_LABEL), seal_key,
-             &seal_len) == NULL)
-        return hito_error_set(err, HITO_ERR_IO, "deriving the sealing key failed");
+    if (HMAC(EVP_sha256(), app->settings.hmac_key,
+             (int)app->settings.hmac_key_len,
+             (const unsigned char *)OTP_SEAL_KEY_LABEL,
+             strlen(OTP_SEAL_KEY_LABEL), seal_key, &seal_len) == NULL)
+        return hito_error_set(err, HITO_ERR_IO,
+                              "deriving the sealing key failed");
     app->pg = otp_pg_new(app->db, seal_key, err);
     OPENSSL_cleanse(seal_key, sizeof(seal_key));
     return app->pg == NULL ? err->code : HITO_OK;
@@ -77,12 +80,18 @@ static int open_stores(struct otp_app *app, struct hito_error *err)
 static int build_domain(struct otp_app *app, struct hito_error *err)
 {
     const struct otp_settings *s = &app->settings;
-    struct token_cache_options token_opts = { s->token_url, s->client_id, s->client_secret,
-                                              s->token_scope, 0, s->whatsapp_timeout_ms };
+    struct token_cache_options token_opts = { s->token_url,
+                                              s->client_id,
+                                              s->client_secret,
+                                              s->token_scope,
+                                              0,
+                                              s->whatsapp_timeout_ms };
     struct otp_whatsapp_options wa = { s->whatsapp_url, s->whatsapp_template,
-                                       s->whatsapp_language, s->whatsapp_timeout_ms, NULL };
-    struct otp_auth_options auth = { s->auth_issuer, s->auth_audience, s->auth_jwks_url,
-                                     s->auth_roles, s->auth_enrol_roles };
+                                       s->whatsapp_language,
+                                       s->whatsapp_timeout_ms, NULL };
+    struct otp_auth_options auth = { s->auth_issuer, s->auth_audience,
+                                     s->auth_jwks_url, s->auth_roles,
+                                     s->auth_enrol_roles };
     struct otp_service_deps deps;
 
     if (s->client_id[0] != '\0') {
@@ -91,7 +100,8 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
             return err->code;
         wa.tokens = app->tokens;
     } else {
-        LOG_WARN("OTP_CLIENT_ID is not set: calls to the WhatsApp service carry no token");
+        LOG_WARN("OTP_CLIENT_ID is not set: calls to the WhatsApp service "
+                 "carry no token");
     }
     app->whatsapp = otp_whatsapp_new(&wa, err);
     if (app->whatsapp == NULL)
@@ -100,7 +110,8 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
     if (app->auth == NULL)
         return err->code;
     if (s->auth_audience[0] == '\0')
-        LOG_WARN("OTP_AUTH_AUDIENCE is not set: every API request is rejected with 401");
+        LOG_WARN("OTP_AUTH_AUDIENCE is not set: every API request is rejected "
+                 "with 401");
 
     deps = (struct otp_service_deps){
         .store = otp_redis_store(app->redis),
@@ -153,7 +164,8 @@ static int serve(struct otp_app *app, struct hito_error *err)
     return httpd_start(app->srv, err);
 }
 
-struct otp_app *otp_app_start(const struct otp_settings *settings, struct hito_error *err)
+struct otp_app *otp_app_start(const struct otp_settings *settings,
+                              struct hito_error *err)
 {
     struct otp_app *app = calloc(1, sizeof(*app));
     struct hito_error local = { 0 };
@@ -163,8 +175,8 @@ struct otp_app *otp_app_start(const struct otp_settings *settings, struct hito_e
         return NULL;
     }
     app->settings = *settings;
-    if (open_stores(app, &local) != HITO_OK || build_domain(app, &local) != HITO_OK ||
-        serve(app, &local) != HITO_OK) {
+    if (open_stores(app, &local) != HITO_OK ||
+        build_domain(app, &local) != HITO_OK || serve(app, &local) != HITO_OK) {
         if (err != NULL)
             *err = local;
         otp_app_free(app);

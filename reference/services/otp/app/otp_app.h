@@ -16,7 +16,8 @@ struct otp_app;
  * listening on settings->listen. Returns NULL with err naming the failed
  * step. settings is copied.
  */
-struct otp_app *otp_app_start(const struct otp_settings *settings, struct hito_error *err);
+struct otp_app *otp_app_start(const struct otp_settings *settings,
+                              struct hito_error *err);
 
 /* Returns the port the API listens on. */
 int otp_app_port(const struct otp_app *app);

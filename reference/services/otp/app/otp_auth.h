@@ -16,17 +16,19 @@
 #define OTP_AUTH_TEXT_SIZE 256
 
 struct otp_auth_options {
-    const char *issuer;    /* iss of accepted tokens */
-    const char *audience;  /* aud must contain it; empty: every token is rejected */
-    const char *jwks_url;  /* the issuer's JWKS */
-    const char *roles;     /* comma-separated; the caller needs one of them */
+    const char *issuer; /* iss of accepted tokens */
+    const char
+        *audience; /* aud must contain it; empty: every token is rejected */
+    const char *jwks_url;    /* the issuer's JWKS */
+    const char *roles;       /* comma-separated; the caller needs one of them */
     const char *enrol_roles; /* the same for TOTP enrolment */
 };
 
 struct otp_auth;
 
 /* Creates the authenticator; keys are fetched on first use. */
-struct otp_auth *otp_auth_new(const struct otp_auth_options *opts, struct hito_error *err);
+struct otp_auth *otp_auth_new(const struct otp_auth_options *opts,
+                              struct hito_error *err);
 void otp_auth_free(struct otp_auth *auth);
 
 /*
@@ -35,11 +37,11 @@ void otp_auth_free(struct otp_auth *auth);
  * HITO_ERR_AUTH with the reason, or HITO_ERR_UNAVAILABLE when the keys
  * cannot be fetched. The token never appears in err or in logs.
  */
-int otp_auth_check(void *auth, const char *authorization, char *client_id, size_t size,
-                   struct hito_error *err);
+int otp_auth_check(void *auth, const char *authorization, char *client_id,
+                   size_t size, struct hito_error *err);
 
 /* Like otp_auth_check, with the roles that may enrol staff TOTP secrets. */
-int otp_auth_check_enrol(void *auth, const char *authorization, char *client_id, size_t size,
-                         struct hito_error *err);
+int otp_auth_check_enrol(void *auth, const char *authorization, char *client_id,
+                         size_t size, struct hito_error *err);
 
 #endif

@@ -12,42 +12,48 @@
 #include "otp_code.h"
 #include "otp_service.h"
 
-#define OTP_DEFAULT_PURPOSES "phone_verification,payment_confirmation,delivery_confirmation"
+#define OTP_DEFAULT_PURPOSES                                                   \
+    "phone_verification,payment_confirmation,delivery_confirmation"
 #define OTP_SETTING_NAME_SIZE 96
 /* The project roles the gateway lets through to the OTP routes
  * (krakend/routes.json), plus the OTP service's own role. */
-#define OTP_DEFAULT_CALLER_ROLES "svc-orchestrator,svc-whatsapp,svc-otp,support,admin"
+#define OTP_DEFAULT_CALLER_ROLES                                               \
+    "svc-orchestrator,svc-whatsapp,svc-otp,support,admin"
 
 static int copy_text(const char *value, char *out, size_t size, const char *key,
                      struct hito_error *err)
 {
     if (strlen(value) >= size)
-        return hito_error_set(err, HITO_ERR_INVALID, "%s is longer than %zu characters", key,
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "%s is longer than %zu characters", key,
                               size - 1);
     memcpy(out, value, strlen(value) + 1);
     return HITO_OK;
 }
 
-static int read_key(const struct config *cfg, const char *key, size_t min, unsigned char *out,
-                    size_t *len, struct hito_error *err)
+static int read_key(const struct config *cfg, const char *key, size_t min,
+                    unsigned char *out, size_t *len, struct hito_error *err)
 {
     const char *value = config_get(cfg, key);
     size_t n = value ? strlen(value) : 0;
 
     if (n == 0)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "%s is missing: set it in run/$HITO_ENV/secrets.env", key);
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "%s is missing: set it in run/$HITO_ENV/secrets.env", key);
     if (n < min || n > OTP_SETTINGS_KEY_MAX)
-        return hito_error_set(err, HITO_ERR_INVALID, "%s must be %zu to %d bytes long", key,
-                              min, OTP_SETTINGS_KEY_MAX);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "%s must be %zu to %d bytes long", key, min,
+                              OTP_SETTINGS_KEY_MAX);
     memcpy(out, value, n);
     *len = n;
     return HITO_OK;
 }
 
 /* Reads OTP_<PURPOSE>_<suffix>, falling back to OTP_<suffix>, then fallback. */
-static int purpose_int(const struct config *cfg, const char *purpose, const char *suffix,
-                       long fallback, long *out, struct hito_error *err)
+static int purpose_int(const struct config *cfg, const char *purpose,
+                       const char *suffix, long fallback, long *out,
+                       struct hito_error *err)
 {
     char key[OTP_SETTING_NAME_SIZE], general[OTP_SETTING_NAME_SIZE];
     size_t n;
@@ -63,20 +69,23 @@ static int purpose_int(const struct config *cfg, const char *purpose, const char
     return config_get_int(cfg, key, fallback, 0, 86400, out, err);
 }
 
-static int load_purpose(const struct config *cfg, const char *name, struct otp_purpose *p,
-                        struct hito_error *err)
+static int load_purpose(const struct config *cfg, const char *name,
+                        struct otp_purpose *p, struct hito_error *err)
 {
     long digits = 0, ttl = 0, attempts = 0;
     int rc;
 
     if (strlen(name) >= sizeof(p->name))
-        return hito_error_set(err, HITO_ERR_INVALID, "purpose name %s is too long", name);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "purpose name %s is too long", name);
     memcpy(p->name, name, strlen(name) + 1);
     rc = purpose_int(cfg, name, "DIGITS", OTP_DEFAULT_DIGITS, &digits, err);
     if (rc == HITO_OK)
-        rc = purpose_int(cfg, name, "TTL_SECONDS", OTP_DEFAULT_TTL_SECONDS, &ttl, err);
+        rc = purpose_int(cfg, name, "TTL_SECONDS", OTP_DEFAULT_TTL_SECONDS,
+                         &ttl, err);
     if (rc == HITO_OK)
-        rc = purpose_int(cfg, name, "MAX_ATTEMPTS", OTP_DEFAULT_MAX_ATTEMPTS, &attempts, err);
+        rc = purpose_int(cfg, name, "MAX_ATTEMPTS", OTP_DEFAULT_MAX_ATTEMPTS,
+                         &attempts, err);
     p->digits = (int)digits;
     p->ttl_seconds = ttl;
     p->max_attempts = (int)attempts;
@@ -90,16 +99,19 @@ static int load_purposes(const struct config *cfg, struct otp_policy *policy,
     char *saveptr = NULL;
     int rc;
 
-    rc = copy_text(config_get_default(cfg, "OTP_PURPOSES", OTP_DEFAULT_PURPOSES), list,
-                   sizeof(list), "OTP_PURPOSES", err);
+    rc =
+        copy_text(config_get_default(cfg, "OTP_PURPOSES", OTP_DEFAULT_PURPOSES),
+                  list, sizeof(list), "OTP_PURPOSES", err);
     if (rc != HITO_OK)
         return rc;
     for (char *name = strtok_r(list, ", ", &saveptr); name != NULL;
          name = strtok_r(NULL, ", ", &saveptr)) {
         if (policy->purpose_count == OTP_PURPOSES_MAX)
-            return hito_error_set(err, HITO_ERR_INVALID, "OTP_PURPOSES lists more than %d",
+            return hito_error_set(err, HITO_ERR_INVALID,
+                                  "OTP_PURPOSES lists more than %d",
                                   OTP_PURPOSES_MAX);
-        rc = load_purpose(cfg, name, &policy->purposes[policy->purpose_count++], err);
+        rc = load_purpose(cfg, name, &policy->purposes[policy->purpose_count++],
+                          err);
         if (rc != HITO_OK)
             return rc;
     }
@@ -138,7 +150,8 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
 
     rc = config_get_int(cfg, "OTP_PORT", 0, 0, 65535, &otp_port, err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "REDIS_PORT", 6379, 1, 65535, &out->redis_port, err);
+        rc = config_get_int(cfg, "REDIS_PORT", 6379, 1, 65535, &out->redis_port,
+                            err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "PG_PORT", 5432, 1, 65535, &pg_port, err);
     if (rc == HITO_OK)
@@ -150,9 +163,10 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
     snprintf(out->redis_host, sizeof(out->redis_host), "%s", host);
     snprintf(out->redis_password, sizeof(out->redis_password), "%s",
              config_get_default(cfg, "REDIS_PASSWORD", ""));
-    if (db_conninfo(out->pg_conninfo, sizeof(out->pg_conninfo), host, (int)pg_port, "otp",
-                    "otp", pg_password) != HITO_OK)
-        return hito_error_set(err, HITO_ERR_INVALID, "PG_PASSWORD_OTP is too long");
+    if (db_conninfo(out->pg_conninfo, sizeof(out->pg_conninfo), host,
+                    (int)pg_port, "otp", "otp", pg_password) != HITO_OK)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "PG_PASSWORD_OTP is too long");
     return HITO_OK;
 }
 
@@ -166,26 +180,32 @@ static int load_client(const struct config *cfg, struct otp_settings *out,
     const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
     int rc;
 
-    rc = copy_text(config_get_default(cfg, "OTP_CLIENT_ID",
-                                      config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "")),
-                   out->client_id, sizeof(out->client_id), "OTP_CLIENT_ID", err);
+    rc =
+        copy_text(config_get_default(
+                      cfg, "OTP_CLIENT_ID",
+                      config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "")),
+                  out->client_id, sizeof(out->client_id), "OTP_CLIENT_ID", err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(
-                           cfg, "OTP_CLIENT_SECRET",
-                           config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_SECRET", "")),
-                       out->client_secret, sizeof(out->client_secret), "OTP_CLIENT_SECRET",
-                       err);
+        rc = copy_text(
+            config_get_default(
+                cfg, "OTP_CLIENT_SECRET",
+                config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_SECRET", "")),
+            out->client_secret, sizeof(out->client_secret), "OTP_CLIENT_SECRET",
+            err);
     if (rc != HITO_OK)
         return rc;
     snprintf(out->token_url, sizeof(out->token_url), "%.200s/oauth/v2/token",
              out->auth_issuer);
-    rc = copy_text(config_get_default(cfg, "OTP_TOKEN_URL", out->token_url), out->token_url,
-                   sizeof(out->token_url), "OTP_TOKEN_URL", err);
-    if (rc == HITO_OK && snprintf(out->token_scope, sizeof(out->token_scope),
-                                  "openid urn:zitadel:iam:org:project:id:%.200s:aud "
-                                  "urn:zitadel:iam:org:projects:roles",
-                                  project) >= (int)sizeof(out->token_scope))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "ZITADEL_PROJECT_ID is too long");
+    rc =
+        copy_text(config_get_default(cfg, "OTP_TOKEN_URL", out->token_url),
+                  out->token_url, sizeof(out->token_url), "OTP_TOKEN_URL", err);
+    if (rc == HITO_OK &&
+        snprintf(out->token_scope, sizeof(out->token_scope),
+                 "openid urn:zitadel:iam:org:project:id:%.200s:aud "
+                 "urn:zitadel:iam:org:projects:roles",
+                 project) >= (int)sizeof(out->token_scope))
+        rc = hito_error_set(err, HITO_ERR_INVALID,
+                            "ZITADEL_PROJECT_ID is too long");
     return rc;
 }
 
@@ -196,32 +216,36 @@ static int load_client(const struct config *cfg, struct otp_settings *out,
  * audience (the project id) exists only once ZITADEL is provisioned, so it
  * has no default.
  */
-static int load_auth(const struct config *cfg, struct otp_settings *out, struct hito_error *err)
+static int load_auth(const struct config *cfg, struct otp_settings *out,
+                     struct hito_error *err)
 {
     const char *issuer = config_get(cfg, "OTP_AUTH_ISSUER");
     const char *jwks = config_get(cfg, "OTP_AUTH_JWKS_URL");
     int rc = HITO_OK;
 
     if (issuer != NULL && issuer[0] != '\0')
-        rc = copy_text(issuer, out->auth_issuer, sizeof(out->auth_issuer), "OTP_AUTH_ISSUER",
-                       err);
+        rc = copy_text(issuer, out->auth_issuer, sizeof(out->auth_issuer),
+                       "OTP_AUTH_ISSUER", err);
     else
-        snprintf(out->auth_issuer, sizeof(out->auth_issuer), "http://localhost:%s",
+        snprintf(out->auth_issuer, sizeof(out->auth_issuer),
+                 "http://localhost:%s",
                  config_get_default(cfg, "ZITADEL_PORT", "8080"));
     if (rc == HITO_OK && jwks != NULL && jwks[0] != '\0')
         rc = copy_text(jwks, out->auth_jwks_url, sizeof(out->auth_jwks_url),
                        "OTP_AUTH_JWKS_URL", err);
     else if (rc == HITO_OK)
-        snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url), "%.200s/oauth/v2/keys",
-                 out->auth_issuer);
+        snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url),
+                 "%.200s/oauth/v2/keys", out->auth_issuer);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_AUDIENCE",
-                                          config_get_default(cfg, "ZITADEL_PROJECT_ID", "")),
-                       out->auth_audience,
-                       sizeof(out->auth_audience), "OTP_AUTH_AUDIENCE", err);
+        rc = copy_text(config_get_default(
+                           cfg, "OTP_AUTH_AUDIENCE",
+                           config_get_default(cfg, "ZITADEL_PROJECT_ID", "")),
+                       out->auth_audience, sizeof(out->auth_audience),
+                       "OTP_AUTH_AUDIENCE", err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
-                       out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
+        rc = copy_text(
+            config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
+            out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
     if (rc == HITO_OK)
         rc = copy_text(config_get_default(cfg, "OTP_TOTP_ENROL_ROLES", "admin"),
                        out->auth_enrol_roles, sizeof(out->auth_enrol_roles),
@@ -231,7 +255,8 @@ static int load_auth(const struct config *cfg, struct otp_settings *out, struct 
     return rc;
 }
 
-static int load_whatsapp_and_auth(const struct config *cfg, struct otp_settings *out,
+static int load_whatsapp_and_auth(const struct config *cfg,
+                                  struct otp_settings *out,
                                   struct hito_error *err)
 {
     const char *url = config_get(cfg, "WHATSAPP_SERVICE_URL");
@@ -243,18 +268,22 @@ static int load_whatsapp_and_auth(const struct config *cfg, struct otp_settings 
         rc = copy_text(url, out->whatsapp_url, sizeof(out->whatsapp_url),
                        "WHATSAPP_SERVICE_URL", err);
     else if (port != NULL && port[0] != '\0')
-        rc = snprintf(out->whatsapp_url, sizeof(out->whatsapp_url), "http://%s:%s",
-                      config_get_default(cfg, "HITO_HOST", "127.0.0.1"), port) <
-                     (int)sizeof(out->whatsapp_url)
+        rc = snprintf(out->whatsapp_url, sizeof(out->whatsapp_url),
+                      "http://%s:%s",
+                      config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
+                      port) < (int)sizeof(out->whatsapp_url)
                  ? HITO_OK
-                 : hito_error_set(err, HITO_ERR_INVALID, "WHATSAPP_PORT is too long");
+                 : hito_error_set(err, HITO_ERR_INVALID,
+                                  "WHATSAPP_PORT is too long");
     else
-        rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "WHATSAPP_SERVICE_URL and WHATSAPP_PORT are both missing");
+        rc = hito_error_set(
+            err, HITO_ERR_INVALID,
+            "WHATSAPP_SERVICE_URL and WHATSAPP_PORT are both missing");
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_WHATSAPP_TEMPLATE", "otp_code"),
-                       out->whatsapp_template, sizeof(out->whatsapp_template),
-                       "OTP_WHATSAPP_TEMPLATE", err);
+        rc = copy_text(
+            config_get_default(cfg, "OTP_WHATSAPP_TEMPLATE", "otp_code"),
+            out->whatsapp_template, sizeof(out->whatsapp_template),
+            "OTP_WHATSAPP_TEMPLATE", err);
     if (rc == HITO_OK)
         rc = copy_text(config_get_default(cfg, "OTP_WHATSAPP_LANGUAGE", "es"),
                        out->whatsapp_language, sizeof(out->whatsapp_language),
@@ -279,8 +308,8 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
     if (rc == HITO_OK)
         rc = otp_policy_check(&out->policy, err);
     if (rc == HITO_OK)
-        rc = read_key(cfg, "OTP_HMAC_KEY", OTP_HMAC_KEY_MIN, out->hmac_key, &out->hmac_key_len,
-                      err);
+        rc = read_key(cfg, "OTP_HMAC_KEY", OTP_HMAC_KEY_MIN, out->hmac_key,
+                      &out->hmac_key_len, err);
     if (rc == HITO_OK)
         rc = read_key(cfg, "OTP_PROOF_KEY", OTP_HMAC_KEY_MIN, out->proof_key,
                       &out->proof_key_len, err);
@@ -289,12 +318,14 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
     if (rc == HITO_OK)
         rc = load_whatsapp_and_auth(cfg, out, err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "OTP_MAX_BODY_BYTES", OTP_DEFAULT_MAX_BODY_BYTES, 256, 65536,
+        rc = config_get_int(cfg, "OTP_MAX_BODY_BYTES",
+                            OTP_DEFAULT_MAX_BODY_BYTES, 256, 65536,
                             &out->max_body_bytes, err);
-    if (rc == HITO_OK && snprintf(out->migrations_dir, sizeof(out->migrations_dir),
-                                  "%s/reference/services/otp/migrations",
-                                  config_get_default(cfg, "HITO_ROOT", ".")) >=
-                             (int)sizeof(out->migrations_dir))
+    if (rc == HITO_OK &&
+        snprintf(out->migrations_dir, sizeof(out->migrations_dir),
+                 "%s/reference/services/otp/migrations",
+                 config_get_default(cfg, "HITO_ROOT", ".")) >=
+            (int)sizeof(out->migrations_dir))
         rc = hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "OTP_THREADS", 16, 2, 256, &out->threads, err);
@@ -312,7 +343,8 @@ int otp_settings_load_profile(struct config *cfg, struct hito_error *err)
     rc = config_load_profile(cfg, NULL, err);
     if (rc != HITO_OK)
         return rc;
-    snprintf(path, sizeof(path), "run/%.64s/zitadel.env", env && env[0] ? env : "dev");
+    snprintf(path, sizeof(path), "run/%.64s/zitadel.env",
+             env && env[0] ? env : "dev");
     if (access(path, R_OK) != 0)
         return HITO_OK;
     return config_load_file(cfg, path, err);

@@ -20,10 +20,11 @@
 
 struct otp_settings {
     struct otp_policy policy;
-    char listen[OTP_SETTINGS_TEXT_SIZE];          /* HITO_HOST:OTP_PORT */
+    char listen[OTP_SETTINGS_TEXT_SIZE]; /* HITO_HOST:OTP_PORT */
     char redis_host[OTP_SETTINGS_TEXT_SIZE];
     long redis_port;
-    char redis_password[OTP_SETTINGS_TEXT_SIZE];  /* REDIS_PASSWORD, may be empty */
+    char redis_password[OTP_SETTINGS_TEXT_SIZE]; /* REDIS_PASSWORD, may be empty
+                                                  */
     char pg_conninfo[4 * OTP_SETTINGS_TEXT_SIZE]; /* database otp, role otp */
     char whatsapp_url[OTP_SETTINGS_TEXT_SIZE];    /* WHATSAPP_SERVICE_URL */
     char whatsapp_template[OTP_SETTINGS_TEXT_SIZE];
@@ -35,11 +36,12 @@ struct otp_settings {
     char client_secret[OTP_SETTINGS_TEXT_SIZE];
     char token_url[OTP_SETTINGS_TEXT_SIZE];
     char token_scope[2 * OTP_SETTINGS_TEXT_SIZE];
-    char auth_issuer[OTP_SETTINGS_TEXT_SIZE];     /* service tokens: iss */
-    char auth_audience[OTP_SETTINGS_TEXT_SIZE];   /* service tokens: aud */
+    char auth_issuer[OTP_SETTINGS_TEXT_SIZE];   /* service tokens: iss */
+    char auth_audience[OTP_SETTINGS_TEXT_SIZE]; /* service tokens: aud */
     char auth_jwks_url[OTP_SETTINGS_TEXT_SIZE];
-    char auth_roles[OTP_SETTINGS_TEXT_SIZE];      /* caller needs one of them */
-    char auth_enrol_roles[OTP_SETTINGS_TEXT_SIZE]; /* the same for TOTP enrolment */
+    char auth_roles[OTP_SETTINGS_TEXT_SIZE]; /* caller needs one of them */
+    char auth_enrol_roles[OTP_SETTINGS_TEXT_SIZE]; /* the same for TOTP
+                                                      enrolment */
     char migrations_dir[2 * OTP_SETTINGS_TEXT_SIZE];
     unsigned char hmac_key[OTP_SETTINGS_KEY_MAX]; /* OTP_HMAC_KEY */
     size_t hmac_key_len;

@@ -19,15 +19,16 @@ static uint64_t power_of_ten(int exponent)
     return value;
 }
 
-int otp_code_generate(otp_random_fn random, int digits, char code[OTP_CODE_SIZE],
-                      struct hito_error *err)
+int otp_code_generate(otp_random_fn random, int digits,
+                      char code[OTP_CODE_SIZE], struct hito_error *err)
 {
     uint64_t range, limit, draw;
     unsigned char bytes[sizeof(uint64_t)];
 
     if (digits < OTP_CODE_DIGITS_MIN || digits > OTP_CODE_DIGITS_MAX)
-        return hito_error_set(err, HITO_ERR_INVALID, "code length %d is outside [%d, %d]",
-                              digits, OTP_CODE_DIGITS_MIN, OTP_CODE_DIGITS_MAX);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "code length %d is outside [%d, %d]", digits,
+                              OTP_CODE_DIGITS_MIN, OTP_CODE_DIGITS_MAX);
 
     range = power_of_ten(digits);
     /* The largest multiple of range that fits: draws at or above it are
@@ -52,13 +53,14 @@ int otp_code_generate(otp_random_fn random, int digits, char code[OTP_CODE_SIZE]
         OPENSSL_cleanse(bytes, sizeof(bytes));
         return HITO_OK;
     }
-    return hito_error_set(err, HITO_ERR_IO, "random generator returned %d rejected draws",
+    return hito_error_set(err, HITO_ERR_IO,
+                          "random generator returned %d rejected draws",
                           OTP_CODE_MAX_DRAWS);
 }
 
-int otp_code_digest(const unsigned char *key, size_t key_len, const char *subject,
-                    const char *purpose, const char *code, char digest[OTP_DIGEST_HEX_SIZE],
-                    struct hito_error *err)
+int otp_code_digest(const unsigned char *key, size_t key_len,
+                    const char *subject, const char *purpose, const char *code,
+                    char digest[OTP_DIGEST_HEX_SIZE], struct hito_error *err)
 {
     static const char hex[] = "0123456789abcdef";
     const char *parts[] = { "otp1", purpose, subject, code };
@@ -75,12 +77,14 @@ int otp_code_digest(const unsigned char *key, size_t key_len, const char *subjec
         size_t len = strlen(parts[i]) + 1;
 
         if (len > sizeof(message) - used)
-            return hito_error_set(err, HITO_ERR_INVALID, "subject or purpose is too long");
+            return hito_error_set(err, HITO_ERR_INVALID,
+                                  "subject or purpose is too long");
         memcpy(message + used, parts[i], len);
         used += len;
     }
 
-    if (HMAC(EVP_sha256(), key, (int)key_len, message, used, mac, &mac_len) == NULL ||
+    if (HMAC(EVP_sha256(), key, (int)key_len, message, used, mac, &mac_len) ==
+            NULL ||
         mac_len != 32)
         return hito_error_set(err, HITO_ERR_IO, "HMAC-SHA256 failed");
     OPENSSL_cleanse(message, sizeof(message));

@@ -24,17 +24,17 @@
  * of [OTP_CODE_DIGITS_MIN, OTP_CODE_DIGITS_MAX], HITO_ERR_IO when random
  * fails or every draw was rejected.
  */
-int otp_code_generate(otp_random_fn random, int digits, char code[OTP_CODE_SIZE],
-                      struct hito_error *err);
+int otp_code_generate(otp_random_fn random, int digits,
+                      char code[OTP_CODE_SIZE], struct hito_error *err);
 
 /*
  * Computes HMAC-SHA256(key, "otp1" NUL purpose NUL subject NUL code) as hex,
  * so a digest only matches the code it was made for, for that subject and
  * purpose. Returns HITO_ERR_INVALID for an empty key.
  */
-int otp_code_digest(const unsigned char *key, size_t key_len, const char *subject,
-                    const char *purpose, const char *code, char digest[OTP_DIGEST_HEX_SIZE],
-                    struct hito_error *err);
+int otp_code_digest(const unsigned char *key, size_t key_len,
+                    const char *subject, const char *purpose, const char *code,
+                    char digest[OTP_DIGEST_HEX_SIZE], struct hito_error *err);
 
 /* Compares two digests in constant time (CRYPTO_memcmp); nonzero if equal. */
 int otp_code_digest_equal(const char *a, const char *b);

@@ -20,8 +20,8 @@ static const EVP_MD *hotp_md(enum otp_hotp_alg alg)
     return NULL;
 }
 
-long otp_hotp(enum otp_hotp_alg alg, const unsigned char *key, size_t key_len, uint64_t counter,
-              int digits)
+long otp_hotp(enum otp_hotp_alg alg, const unsigned char *key, size_t key_len,
+              uint64_t counter, int digits)
 {
     unsigned char message[8];
     unsigned char mac[EVP_MAX_MD_SIZE];
@@ -31,21 +31,24 @@ long otp_hotp(enum otp_hotp_alg alg, const unsigned char *key, size_t key_len, u
     unsigned long binary;
     long modulus = 1;
 
-    if (md == NULL || key == NULL || key_len == 0 || digits < OTP_HOTP_DIGITS_MIN ||
-        digits > OTP_HOTP_DIGITS_MAX)
+    if (md == NULL || key == NULL || key_len == 0 ||
+        digits < OTP_HOTP_DIGITS_MIN || digits > OTP_HOTP_DIGITS_MAX)
         return HITO_ERR_INVALID;
 
     for (int i = 7; i >= 0; i--) {
         message[i] = (unsigned char)(counter & 0xff);
         counter >>= 8;
     }
-    if (HMAC(md, key, (int)key_len, message, sizeof(message), mac, &mac_len) == NULL)
+    if (HMAC(md, key, (int)key_len, message, sizeof(message), mac, &mac_len) ==
+        NULL)
         return HITO_ERR_IO;
 
     /* Dynamic truncation: the low 4 bits of the last byte pick 4 bytes. */
     offset = mac[mac_len - 1] & 0x0f;
-    binary = (unsigned long)(mac[offset] & 0x7f) << 24 | (unsigned long)mac[offset + 1] << 16 |
-             (unsigned long)mac[offset + 2] << 8 | (unsigned long)mac[offset + 3];
+    binary = (unsigned long)(mac[offset] & 0x7f) << 24 |
+             (unsigned long)mac[offset + 1] << 16 |
+             (unsigned long)mac[offset + 2] << 8 |
+             (unsigned long)mac[offset + 3];
     OPENSSL_cleanse(mac, sizeof(mac));
 
     for (int i = 0; i < digits; i++)
@@ -65,7 +68,8 @@ void otp_hotp_format(long value, int digits, char *out, size_t size)
 
 static const char base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
-int otp_base32_encode(const unsigned char *data, size_t len, char *out, size_t size)
+int otp_base32_encode(const unsigned char *data, size_t len, char *out,
+                      size_t size)
 {
     size_t needed = (len * 8 + 4) / 5;
     unsigned int buffer = 0;

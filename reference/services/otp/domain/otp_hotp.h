@@ -20,8 +20,8 @@ enum otp_hotp_alg { OTP_HOTP_SHA1, OTP_HOTP_SHA256, OTP_HOTP_SHA512 };
  * section 5.3). Returns the code as a number below 10^digits, or a negative
  * enum hito_err (HITO_ERR_INVALID for digits out of range or an empty key).
  */
-long otp_hotp(enum otp_hotp_alg alg, const unsigned char *key, size_t key_len, uint64_t counter,
-              int digits);
+long otp_hotp(enum otp_hotp_alg alg, const unsigned char *key, size_t key_len,
+              uint64_t counter, int digits);
 
 /* Returns the TOTP time step of unix_seconds: (unix_seconds - t0) / period. */
 long long otp_totp_step(long long unix_seconds, long long t0, int period);
@@ -33,7 +33,8 @@ void otp_hotp_format(long value, int digits, char *out, size_t size);
  * Encodes data as unpadded upper-case base32 into out; returns the length
  * or HITO_ERR_LIMIT when out (size bytes with the NUL) is too small.
  */
-int otp_base32_encode(const unsigned char *data, size_t len, char *out, size_t size);
+int otp_base32_encode(const unsigned char *data, size_t len, char *out,
+                      size_t size);
 
 /*
  * Decodes base32 text (either case, '=' padding and spaces ignored) into

@@ -45,9 +45,11 @@ struct otp_policy {
 int otp_policy_check(const struct otp_policy *policy, struct hito_error *err);
 
 /* Returns the purpose called name, or NULL. */
-const struct otp_purpose *otp_policy_find(const struct otp_policy *policy, const char *name);
+const struct otp_purpose *otp_policy_find(const struct otp_policy *policy,
+                                          const char *name);
 
-/* Returns nonzero when subject is an E.164 number: "+", 8 to 15 digits, no leading 0. */
+/* Returns nonzero when subject is an E.164 number: "+", 8 to 15 digits, no
+ * leading 0. */
 int otp_policy_subject_valid(const char *subject);
 
 #endif

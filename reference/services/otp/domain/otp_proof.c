@@ -18,9 +18,10 @@ static int make_jti(otp_random_fn random, char *out, size_t size)
     return HITO_OK;
 }
 
-int otp_proof_sign(const unsigned char *key, size_t key_len, otp_random_fn random,
-                   const char *subject, const char *purpose, long long now_seconds,
-                   long ttl_seconds, char **token, struct hito_error *err)
+int otp_proof_sign(const unsigned char *key, size_t key_len,
+                   otp_random_fn random, const char *subject,
+                   const char *purpose, long long now_seconds, long ttl_seconds,
+                   char **token, struct hito_error *err)
 {
     char jti[2 * OTP_JTI_BYTES + 1];
     jwt_t *jwt = NULL;
@@ -28,7 +29,8 @@ int otp_proof_sign(const unsigned char *key, size_t key_len, otp_random_fn rando
 
     *token = NULL;
     if (key_len < OTP_PROOF_KEY_MIN)
-        return hito_error_set(err, HITO_ERR_INVALID, "the proof key is shorter than %d bytes",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the proof key is shorter than %d bytes",
                               OTP_PROOF_KEY_MIN);
     if (make_jti(random, jti, sizeof(jti)) != 0)
         return hito_error_set(err, HITO_ERR_IO, "random generator failed");
@@ -37,7 +39,8 @@ int otp_proof_sign(const unsigned char *key, size_t key_len, otp_random_fn rando
 
     if (jwt_add_grant(jwt, "iss", OTP_PROOF_ISSUER) != 0 ||
         jwt_add_grant(jwt, "sub", subject) != 0 ||
-        jwt_add_grant(jwt, "purpose", purpose) != 0 || jwt_add_grant(jwt, "jti", jti) != 0 ||
+        jwt_add_grant(jwt, "purpose", purpose) != 0 ||
+        jwt_add_grant(jwt, "jti", jti) != 0 ||
         jwt_add_grant_int(jwt, "iat", (long)now_seconds) != 0 ||
         jwt_add_grant_int(jwt, "exp", (long)(now_seconds + ttl_seconds)) != 0 ||
         jwt_set_alg(jwt, JWT_ALG_HS256, key, (int)key_len) != 0) {
@@ -63,8 +66,9 @@ static int copy_grant(jwt_t *jwt, const char *name, char *out, size_t size)
     return HITO_OK;
 }
 
-int otp_proof_verify(const unsigned char *key, size_t key_len, const char *token,
-                     const char *expected_purpose, long long now_seconds, struct otp_proof *out,
+int otp_proof_verify(const unsigned char *key, size_t key_len,
+                     const char *token, const char *expected_purpose,
+                     long long now_seconds, struct otp_proof *out,
                      struct hito_error *err)
 {
     jwt_t *jwt = NULL;
@@ -73,15 +77,18 @@ int otp_proof_verify(const unsigned char *key, size_t key_len, const char *token
 
     memset(out, 0, sizeof(*out));
     if (key_len < OTP_PROOF_KEY_MIN)
-        return hito_error_set(err, HITO_ERR_INVALID, "the proof key is shorter than %d bytes",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the proof key is shorter than %d bytes",
                               OTP_PROOF_KEY_MIN);
     /* libjwt 1.10 checks the signature with the alg the header names, so the
      * alg is checked below as well: only HS256 is accepted. */
     if (jwt_decode(&jwt, token, key, (int)key_len) != 0 || jwt == NULL)
-        return hito_error_set(err, HITO_ERR_AUTH, "the proof is malformed or its signature "
-                                                  "is invalid");
+        return hito_error_set(err, HITO_ERR_AUTH,
+                              "the proof is malformed or its signature "
+                              "is invalid");
     if (jwt_get_alg(jwt) != JWT_ALG_HS256) {
-        rc = hito_error_set(err, HITO_ERR_AUTH, "the proof is not signed with HS256");
+        rc = hito_error_set(err, HITO_ERR_AUTH,
+                            "the proof is not signed with HS256");
         goto out;
     }
     issuer = jwt_get_grant(jwt, "iss");
@@ -92,7 +99,8 @@ int otp_proof_verify(const unsigned char *key, size_t key_len, const char *token
     if (copy_grant(jwt, "sub", out->subject, sizeof(out->subject)) != 0 ||
         copy_grant(jwt, "purpose", out->purpose, sizeof(out->purpose)) != 0 ||
         copy_grant(jwt, "jti", out->jti, sizeof(out->jti)) != 0) {
-        rc = hito_error_set(err, HITO_ERR_AUTH, "the proof lacks sub, purpose or jti");
+        rc = hito_error_set(err, HITO_ERR_AUTH,
+                            "the proof lacks sub, purpose or jti");
         goto out;
     }
     out->issued_at = jwt_get_grant_int(jwt, "iat");
@@ -102,8 +110,9 @@ int otp_proof_verify(const unsigned char *key, size_t key_len, const char *token
         goto out;
     }
     if (expected_purpose != NULL && strcmp(out->purpose, expected_purpose) != 0)
-        rc = hito_error_set(err, HITO_ERR_AUTH, "the proof is for purpose %s, not %s",
-                            out->purpose, expected_purpose);
+        rc = hito_error_set(err, HITO_ERR_AUTH,
+                            "the proof is for purpose %s, not %s", out->purpose,
+                            expected_purpose);
 
 out:
     jwt_free(jwt);

@@ -32,9 +32,10 @@ struct otp_proof {
  * now_seconds. Returns 0 and a token the caller frees with free(), or a
  * negative code with err filled.
  */
-int otp_proof_sign(const unsigned char *key, size_t key_len, otp_random_fn random,
-                   const char *subject, const char *purpose, long long now_seconds,
-                   long ttl_seconds, char **token, struct hito_error *err);
+int otp_proof_sign(const unsigned char *key, size_t key_len,
+                   otp_random_fn random, const char *subject,
+                   const char *purpose, long long now_seconds, long ttl_seconds,
+                   char **token, struct hito_error *err);
 
 /*
  * Verifies token: the signature with key, alg HS256 (any other alg is
@@ -43,8 +44,9 @@ int otp_proof_sign(const unsigned char *key, size_t key_len, otp_random_fn rando
  * HITO_ERR_AUTH with the reason otherwise. Refusing a jti seen before is the
  * caller's job when a proof must be used once.
  */
-int otp_proof_verify(const unsigned char *key, size_t key_len, const char *token,
-                     const char *expected_purpose, long long now_seconds, struct otp_proof *out,
+int otp_proof_verify(const unsigned char *key, size_t key_len,
+                     const char *token, const char *expected_purpose,
+                     long long now_seconds, struct otp_proof *out,
                      struct hito_error *err);
 
 #endif

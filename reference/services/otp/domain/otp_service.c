@@ -21,19 +21,24 @@ struct otp_service {
 };
 
 struct otp_service *otp_service_new(const struct otp_policy *policy,
-                                    const struct otp_service_deps *deps, struct hito_error *err)
+                                    const struct otp_service_deps *deps,
+                                    struct hito_error *err)
 {
     struct otp_service *svc;
 
     if (otp_policy_check(policy, err) != HITO_OK)
         return NULL;
-    if (deps->hmac_key_len < OTP_HMAC_KEY_MIN || deps->hmac_key_len > OTP_KEY_MAX) {
-        hito_error_set(err, HITO_ERR_INVALID, "the HMAC key must be %d to %d bytes",
-                       OTP_HMAC_KEY_MIN, OTP_KEY_MAX);
+    if (deps->hmac_key_len < OTP_HMAC_KEY_MIN ||
+        deps->hmac_key_len > OTP_KEY_MAX) {
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "the HMAC key must be %d to %d bytes", OTP_HMAC_KEY_MIN,
+                       OTP_KEY_MAX);
         return NULL;
     }
-    if (deps->proof_key_len < OTP_PROOF_KEY_MIN || deps->proof_key_len > OTP_KEY_MAX) {
-        hito_error_set(err, HITO_ERR_INVALID, "the proof key must be %d to %d bytes",
+    if (deps->proof_key_len < OTP_PROOF_KEY_MIN ||
+        deps->proof_key_len > OTP_KEY_MAX) {
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "the proof key must be %d to %d bytes",
                        OTP_PROOF_KEY_MIN, OTP_KEY_MAX);
         return NULL;
     }
@@ -65,8 +70,8 @@ const struct otp_policy *otp_service_policy(const struct otp_service *svc)
     return &svc->policy;
 }
 
-static void audit(struct otp_service *svc, const struct otp_request *request, const char *event,
-                  const char *detail)
+static void audit(struct otp_service *svc, const struct otp_request *request,
+                  const char *event, const char *detail)
 {
     struct otp_audit_event ev = {
         .event = event,
@@ -82,25 +87,32 @@ static void audit(struct otp_service *svc, const struct otp_request *request, co
     svc->deps.audit.ops->record(svc->deps.audit.self, &ev, NULL);
 }
 
-static int check_request(const struct otp_service *svc, const struct otp_request *request,
-                         const struct otp_purpose **purpose, struct hito_error *err)
+static int check_request(const struct otp_service *svc,
+                         const struct otp_request *request,
+                         const struct otp_purpose **purpose,
+                         struct hito_error *err)
 {
     if (request->subject == NULL || !otp_policy_subject_valid(request->subject))
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "phone_number must be in E.164 form, for example +34600000000");
-    *purpose = request->purpose ? otp_policy_find(&svc->policy, request->purpose) : NULL;
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "phone_number must be in E.164 form, for example +34600000000");
+    *purpose = request->purpose
+                   ? otp_policy_find(&svc->policy, request->purpose)
+                   : NULL;
     if (*purpose == NULL)
-        return hito_error_set(err, HITO_ERR_INVALID, "purpose is missing or unknown");
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "purpose is missing or unknown");
     return HITO_OK;
 }
 
-static int acquire_send_slot(struct otp_service *svc, const struct otp_request *request,
+static int acquire_send_slot(struct otp_service *svc,
+                             const struct otp_request *request,
                              long *retry_after_ms, struct hito_error *err)
 {
     char phone_key[OTP_RATE_KEY_SIZE], client_key[OTP_RATE_KEY_SIZE];
     struct otp_rate_limit limits[2] = {
-        { phone_key, svc->policy.phone_cooldown_seconds * 1000, svc->policy.phone_max_per_hour,
-          OTP_HOUR_MS },
+        { phone_key, svc->policy.phone_cooldown_seconds * 1000,
+          svc->policy.phone_max_per_hour, OTP_HOUR_MS },
         { client_key, svc->policy.client_cooldown_seconds * 1000,
           svc->policy.client_max_per_hour, OTP_HOUR_MS },
     };
@@ -108,19 +120,21 @@ static int acquire_send_slot(struct otp_service *svc, const struct otp_request *
     snprintf(phone_key, sizeof(phone_key), "phone:%s", request->subject);
     snprintf(client_key, sizeof(client_key), "client:%.80s",
              request->client_id ? request->client_id : "-");
-    return svc->deps.limiter.ops->acquire(svc->deps.limiter.self, limits, 2, retry_after_ms, err);
+    return svc->deps.limiter.ops->acquire(svc->deps.limiter.self, limits, 2,
+                                          retry_after_ms, err);
 }
 
-static void send_code(struct otp_service *svc, const struct otp_request *request,
-                      const char *code, const char *digest, struct otp_issue_result *result)
+static void send_code(struct otp_service *svc,
+                      const struct otp_request *request, const char *code,
+                      const char *digest, struct otp_issue_result *result)
 {
     struct hito_error send_err = { 0 };
     long long started = svc->deps.clock();
     int rc;
 
-    rc = svc->deps.notifier.ops->send_code(svc->deps.notifier.self, request->subject, code,
-                                           request->purpose, request->request_id,
-                                           result->message_id, &send_err);
+    rc = svc->deps.notifier.ops->send_code(
+        svc->deps.notifier.self, request->subject, code, request->purpose,
+        request->request_id, result->message_id, &send_err);
     result->send_seconds = (double)(svc->deps.clock() - started) / 1000.0;
     if (rc == HITO_OK) {
         result->status = OTP_ISSUE_SENT;
@@ -129,8 +143,8 @@ static void send_code(struct otp_service *svc, const struct otp_request *request
     }
 
     /* A code the customer never received must not stay valid. */
-    svc->deps.store.ops->take(svc->deps.store.self, request->subject, request->purpose, digest,
-                              NULL);
+    svc->deps.store.ops->take(svc->deps.store.self, request->subject,
+                              request->purpose, digest, NULL);
     result->status = OTP_ISSUE_SEND_FAILED;
     result->message_id[0] = '\0';
     snprintf(result->reason, sizeof(result->reason), "%s",
@@ -138,7 +152,8 @@ static void send_code(struct otp_service *svc, const struct otp_request *request
     audit(svc, request, "send_failed", result->reason);
 }
 
-int otp_service_issue(struct otp_service *svc, const struct otp_request *request,
+int otp_service_issue(struct otp_service *svc,
+                      const struct otp_request *request,
                       struct otp_issue_result *result, struct hito_error *err)
 {
     const struct otp_purpose *purpose;
@@ -164,11 +179,13 @@ int otp_service_issue(struct otp_service *svc, const struct otp_request *request
 
     rc = otp_code_generate(svc->deps.random, purpose->digits, code, err);
     if (rc == HITO_OK)
-        rc = otp_code_digest(svc->deps.hmac_key, svc->deps.hmac_key_len, request->subject,
-                             request->purpose, code, digest, err);
+        rc = otp_code_digest(svc->deps.hmac_key, svc->deps.hmac_key_len,
+                             request->subject, request->purpose, code, digest,
+                             err);
     if (rc == HITO_OK)
-        rc = svc->deps.store.ops->put(svc->deps.store.self, request->subject, request->purpose,
-                                      digest, purpose->ttl_seconds * 1000, err);
+        rc = svc->deps.store.ops->put(svc->deps.store.self, request->subject,
+                                      request->purpose, digest,
+                                      purpose->ttl_seconds * 1000, err);
     if (rc != HITO_OK)
         goto out;
 
@@ -181,7 +198,8 @@ out:
     return rc;
 }
 
-/* Counts one attempt, compares the digests and fills result; returns 0 or a store error. */
+/* Counts one attempt, compares the digests and fills result; returns 0 or a
+ * store error. */
 static int attempt(struct otp_service *svc, const struct otp_request *request,
                    const struct otp_purpose *purpose, const char *candidate,
                    struct otp_verify_result *result, struct hito_error *err)
@@ -191,9 +209,9 @@ static int attempt(struct otp_service *svc, const struct otp_request *request,
     int attempts = 0;
     int rc;
 
-    rc = svc->deps.store.ops->begin_attempt(svc->deps.store.self, request->subject,
-                                            request->purpose, purpose->max_attempts, stored,
-                                            &attempts, err);
+    rc = svc->deps.store.ops->begin_attempt(
+        svc->deps.store.self, request->subject, request->purpose,
+        purpose->max_attempts, stored, &attempts, err);
     if (rc == HITO_ERR_NOT_FOUND) {
         audit(svc, request, "verify_failed", "no pending code");
         return HITO_OK;
@@ -232,7 +250,8 @@ static int attempt(struct otp_service *svc, const struct otp_request *request,
     return HITO_OK;
 }
 
-int otp_service_verify(struct otp_service *svc, const struct otp_request *request,
+int otp_service_verify(struct otp_service *svc,
+                       const struct otp_request *request,
                        struct otp_verify_result *result, struct hito_error *err)
 {
     const struct otp_purpose *purpose;
@@ -244,22 +263,26 @@ int otp_service_verify(struct otp_service *svc, const struct otp_request *reques
     rc = check_request(svc, request, &purpose, err);
     if (rc != HITO_OK)
         return rc;
-    if (request->code == NULL || !otp_code_is_well_formed(request->code, purpose->digits))
-        return hito_error_set(err, HITO_ERR_INVALID, "code must be %d digits for purpose %s",
+    if (request->code == NULL ||
+        !otp_code_is_well_formed(request->code, purpose->digits))
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "code must be %d digits for purpose %s",
                               purpose->digits, purpose->name);
 
     /* The digest is computed before the store is read, so a missing code
      * costs nearly the same work as a wrong one. */
-    rc = otp_code_digest(svc->deps.hmac_key, svc->deps.hmac_key_len, request->subject,
-                         request->purpose, request->code, candidate, err);
+    rc = otp_code_digest(svc->deps.hmac_key, svc->deps.hmac_key_len,
+                         request->subject, request->purpose, request->code,
+                         candidate, err);
     if (rc == HITO_OK)
         rc = attempt(svc, request, purpose, candidate, result, err);
     if (rc != HITO_OK || result->status != OTP_VERIFY_OK)
         return rc;
 
-    rc = otp_proof_sign(svc->deps.proof_key, svc->deps.proof_key_len, svc->deps.random,
-                        request->subject, request->purpose, svc->deps.clock() / 1000,
-                        svc->policy.proof_ttl_seconds, &result->proof, err);
+    rc = otp_proof_sign(svc->deps.proof_key, svc->deps.proof_key_len,
+                        svc->deps.random, request->subject, request->purpose,
+                        svc->deps.clock() / 1000, svc->policy.proof_ttl_seconds,
+                        &result->proof, err);
     if (rc != HITO_OK) {
         result->status = OTP_VERIFY_REJECTED;
         return rc;

@@ -42,14 +42,15 @@ struct otp_service;
  * The ports must outlive the service.
  */
 struct otp_service *otp_service_new(const struct otp_policy *policy,
-                                    const struct otp_service_deps *deps, struct hito_error *err);
+                                    const struct otp_service_deps *deps,
+                                    struct hito_error *err);
 void otp_service_free(struct otp_service *svc);
 
 /* Returns the policy the service applies. */
 const struct otp_policy *otp_service_policy(const struct otp_service *svc);
 
 struct otp_request {
-    const char *subject;    /* E.164 phone number */
+    const char *subject; /* E.164 phone number */
     const char *purpose;
     const char *code;       /* verification only */
     const char *client_id;  /* calling service */
@@ -78,15 +79,16 @@ struct otp_issue_result {
  * On a failed send the code is deleted, so no code the customer never
  * received stays valid; the sending limits stay consumed.
  */
-int otp_service_issue(struct otp_service *svc, const struct otp_request *request,
+int otp_service_issue(struct otp_service *svc,
+                      const struct otp_request *request,
                       struct otp_issue_result *result, struct hito_error *err);
 
 enum otp_verify_status { OTP_VERIFY_OK, OTP_VERIFY_REJECTED };
 
 struct otp_verify_result {
     enum otp_verify_status status;
-    int locked;   /* this attempt used the last one and invalidated the code */
-    char *proof;  /* OTP_VERIFY_OK: the signed proof; free() it */
+    int locked;  /* this attempt used the last one and invalidated the code */
+    char *proof; /* OTP_VERIFY_OK: the signed proof; free() it */
     long proof_expires_in_seconds;
 };
 
@@ -95,7 +97,9 @@ struct otp_verify_result {
  * HITO_ERR_INVALID for a malformed subject or code or an unknown purpose,
  * or the store's error.
  */
-int otp_service_verify(struct otp_service *svc, const struct otp_request *request,
-                       struct otp_verify_result *result, struct hito_error *err);
+int otp_service_verify(struct otp_service *svc,
+                       const struct otp_request *request,
+                       struct otp_verify_result *result,
+                       struct hito_error *err);
 
 #endif

@@ -10,7 +10,8 @@
 #include "otp_hotp.h"
 #include "otp_ports.h"
 
-#define OTP_TOTP_SECRET_BYTES 20 /* 160 bits, the HMAC-SHA1 output size (RFC 4226 4) */
+#define OTP_TOTP_SECRET_BYTES                                                  \
+    20 /* 160 bits, the HMAC-SHA1 output size (RFC 4226 4) */
 #define OTP_TOTP_ACCOUNT_SIZE 65
 #define OTP_TOTP_BASE32_SIZE (OTP_TOTP_SECRET_MAX * 8 / 5 + 2)
 #define OTP_TOTP_URI_SIZE 512
@@ -47,8 +48,9 @@ int otp_totp_account_valid(const char *account);
  * and fills out. Returns HITO_ERR_INVALID for a malformed account, or the
  * store's error. out contains the secret: send it to the staff member only.
  */
-int otp_totp_enrol(const struct otp_totp_deps *deps, const char *account, const char *request_id,
-                   struct otp_totp_enrolment *out, struct hito_error *err);
+int otp_totp_enrol(const struct otp_totp_deps *deps, const char *account,
+                   const char *request_id, struct otp_totp_enrolment *out,
+                   struct hito_error *err);
 
 /* The purpose named in the proof of a staff TOTP verification. */
 #define OTP_TOTP_PURPOSE "staff_totp"
@@ -58,7 +60,7 @@ enum otp_totp_status { OTP_TOTP_OK, OTP_TOTP_REJECTED, OTP_TOTP_RATE_LIMITED };
 struct otp_totp_result {
     enum otp_totp_status status;
     long retry_after_seconds; /* OTP_TOTP_RATE_LIMITED */
-    char *proof;              /* OTP_TOTP_OK: signed proof (otp_proof.h); free() it */
+    char *proof; /* OTP_TOTP_OK: signed proof (otp_proof.h); free() it */
     long proof_expires_in_seconds;
 };
 
@@ -70,8 +72,8 @@ struct otp_totp_result {
  * purpose OTP_TOTP_PURPOSE. Returns HITO_ERR_INVALID for a malformed
  * account or code, or a store error.
  */
-int otp_totp_verify(const struct otp_totp_deps *deps, const char *account, const char *code,
-                    const char *request_id, struct otp_totp_result *result,
-                    struct hito_error *err);
+int otp_totp_verify(const struct otp_totp_deps *deps, const char *account,
+                    const char *code, const char *request_id,
+                    struct otp_totp_result *result, struct hito_error *err);
 
 #endif

@@ -25,8 +25,8 @@
 struct otp_store_ops {
     /* Stores digest for (subject, purpose), replacing any pending code and
      * its attempt count; the entry expires after ttl_ms. */
-    int (*put)(void *self, const char *subject, const char *purpose, const char *digest,
-               long ttl_ms, struct hito_error *err);
+    int (*put)(void *self, const char *subject, const char *purpose,
+               const char *digest, long ttl_ms, struct hito_error *err);
     /*
      * Counts one verification attempt atomically and copies the stored
      * digest into digest when the count is still within max_attempts.
@@ -34,15 +34,15 @@ struct otp_store_ops {
      * attempts are used up. *attempts receives the count including this one.
      */
     int (*begin_attempt)(void *self, const char *subject, const char *purpose,
-                         int max_attempts, char digest[OTP_DIGEST_HEX_SIZE], int *attempts,
-                         struct hito_error *err);
+                         int max_attempts, char digest[OTP_DIGEST_HEX_SIZE],
+                         int *attempts, struct hito_error *err);
     /*
      * Deletes the pending code only if its digest is still digest, so of
      * concurrent callers exactly one gets 0; the others, and callers whose
      * code was replaced meanwhile, get HITO_ERR_NOT_FOUND.
      */
-    int (*take)(void *self, const char *subject, const char *purpose, const char *digest,
-                struct hito_error *err);
+    int (*take)(void *self, const char *subject, const char *purpose,
+                const char *digest, struct hito_error *err);
 };
 
 struct otp_store {
@@ -52,9 +52,9 @@ struct otp_store {
 
 /* One sending limit: at most cap events per window_ms, cooldown_ms apart. */
 struct otp_rate_limit {
-    const char *key;   /* "phone:+34600000000", "client:orchestrator", ... */
-    long cooldown_ms;  /* 0: no cooldown */
-    long cap;          /* 0: no cap */
+    const char *key;  /* "phone:+34600000000", "client:orchestrator", ... */
+    long cooldown_ms; /* 0: no cooldown */
+    long cap;         /* 0: no cap */
     long window_ms;
 };
 
@@ -64,8 +64,8 @@ struct otp_rate_limiter_ops {
      * (so a refusal consumes nothing). Returns HITO_ERR_LIMIT with the
      * longest wait in *retry_after_ms when any limit is reached.
      */
-    int (*acquire)(void *self, const struct otp_rate_limit *limits, size_t count,
-                   long *retry_after_ms, struct hito_error *err);
+    int (*acquire)(void *self, const struct otp_rate_limit *limits,
+                   size_t count, long *retry_after_ms, struct hito_error *err);
 };
 
 struct otp_rate_limiter {
@@ -82,8 +82,9 @@ struct otp_notifier_ops {
      * id, or a negative code with the reason in err (HITO_ERR_UNAVAILABLE,
      * HITO_ERR_TIMEOUT, HITO_ERR_PROTOCOL for a refusal by the provider).
      */
-    int (*send_code)(void *self, const char *phone, const char *code, const char *purpose,
-                     const char *request_id, char message_id[OTP_MESSAGE_ID_SIZE],
+    int (*send_code)(void *self, const char *phone, const char *code,
+                     const char *purpose, const char *request_id,
+                     char message_id[OTP_MESSAGE_ID_SIZE],
                      struct hito_error *err);
 };
 
@@ -94,16 +95,17 @@ struct otp_notifier {
 
 /* One audit event. Codes, digests and secrets never appear in it. */
 struct otp_audit_event {
-    const char *event;      /* issued, sent, send_failed, verified, ... */
-    const char *subject;    /* phone number or staff account */
+    const char *event;   /* issued, sent, send_failed, verified, ... */
+    const char *subject; /* phone number or staff account */
     const char *purpose;
-    const char *client_id;  /* calling service, NULL when unknown */
+    const char *client_id; /* calling service, NULL when unknown */
     const char *request_id;
-    const char *detail;     /* reason or message id, NULL for none */
+    const char *detail; /* reason or message id, NULL for none */
 };
 
 struct otp_audit_ops {
-    int (*record)(void *self, const struct otp_audit_event *event, struct hito_error *err);
+    int (*record)(void *self, const struct otp_audit_event *event,
+                  struct hito_error *err);
 };
 
 struct otp_audit {
@@ -118,17 +120,19 @@ struct otp_audit {
 struct otp_totp_store_ops {
     /* Stores a new secret for account, replacing any earlier one and
      * clearing its last used step. */
-    int (*put_secret)(void *self, const char *account, const unsigned char *secret, size_t len,
+    int (*put_secret)(void *self, const char *account,
+                      const unsigned char *secret, size_t len,
                       struct hito_error *err);
     /* Copies the secret (at most OTP_TOTP_SECRET_MAX bytes) into secret;
      * HITO_ERR_NOT_FOUND when the account has none. */
-    int (*get_secret)(void *self, const char *account, unsigned char *secret, size_t *len,
-                      struct hito_error *err);
+    int (*get_secret)(void *self, const char *account, unsigned char *secret,
+                      size_t *len, struct hito_error *err);
     /*
      * Records step as used if it is later than the last used step, in one
      * atomic operation; HITO_ERR_CONFLICT when it is not (a replay).
      */
-    int (*use_step)(void *self, const char *account, long long step, struct hito_error *err);
+    int (*use_step)(void *self, const char *account, long long step,
+                    struct hito_error *err);
 };
 
 struct otp_totp_store {

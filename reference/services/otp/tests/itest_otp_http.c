@@ -57,7 +57,9 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
     pthread_mutex_lock(&wa->lock);
     snprintf(wa->last_body, sizeof(wa->last_body), "%.*s", (int)len, body);
     snprintf(wa->last_authorization, sizeof(wa->last_authorization), "%s",
-             httpd_header(req, "Authorization") ? httpd_header(req, "Authorization") : "");
+             httpd_header(req, "Authorization")
+                 ? httpd_header(req, "Authorization")
+                 : "");
     wa->requests++;
     fail = wa->fail;
     delay.tv_sec = wa->delay_ms / 1000;
@@ -65,37 +67,49 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
     pthread_mutex_unlock(&wa->lock);
     nanosleep(&delay, NULL);
     if (fail)
-        httpd_reply_json(req, 503, json_pack("{s:{s:s}}", "error", "message", "upstream down"));
+        httpd_reply_json(
+            req, 503,
+            json_pack("{s:{s:s}}", "error", "message", "upstream down"));
     else
-        httpd_reply_json(req, 200, json_pack("{s:[{s:s}]}", "messages", "id", "wamid.test"));
+        httpd_reply_json(
+            req, 200, json_pack("{s:[{s:s}]}", "messages", "id", "wamid.test"));
 }
 
 /* The token endpoint of the OTP service's client credentials. */
 static void fake_token_handle(struct httpd_req *req, void *user)
 {
     (void)user;
-    httpd_reply_json(req, 200, json_pack("{s:s, s:s, s:i}", "access_token", "fake-token-1",
-                                         "token_type", "Bearer", "expires_in", 3600));
+    httpd_reply_json(req, 200,
+                     json_pack("{s:s, s:s, s:i}", "access_token",
+                               "fake-token-1", "token_type", "Bearer",
+                               "expires_in", 3600));
 }
 
 static void start_fake_whatsapp(struct fake_whatsapp *wa)
 {
-    struct httpd_options opts = { .service = "fake-whatsapp", .listen = "127.0.0.1:0",
+    struct httpd_options opts = { .service = "fake-whatsapp",
+                                  .listen = "127.0.0.1:0",
                                   .threads = 4 };
 
     pthread_mutex_init(&wa->lock, NULL);
     wa->srv = httpd_new(&opts, NULL);
     assert_non_null(wa->srv);
-    assert_int_equal(httpd_route(wa->srv, "POST", "/v1/messages", fake_whatsapp_handle, wa), 0);
-    assert_int_equal(httpd_route(wa->srv, "POST", "/oauth/v2/token", fake_token_handle, wa), 0);
+    assert_int_equal(
+        httpd_route(wa->srv, "POST", "/v1/messages", fake_whatsapp_handle, wa),
+        0);
+    assert_int_equal(
+        httpd_route(wa->srv, "POST", "/oauth/v2/token", fake_token_handle, wa),
+        0);
     assert_int_equal(httpd_start(wa->srv, NULL), 0);
-    snprintf(wa->url, sizeof(wa->url), "http://127.0.0.1:%d", httpd_port(wa->srv));
+    snprintf(wa->url, sizeof(wa->url), "http://127.0.0.1:%d",
+             httpd_port(wa->srv));
 }
 
 static char *sign_token(const char *extra)
 {
     char *claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 300, -10, extra);
-    char *token = test_sign(claims, JWT_ALG_RS256, suite.key.private_pem, suite.key.kid);
+    char *token =
+        test_sign(claims, JWT_ALG_RS256, suite.key.private_pem, suite.key.kid);
 
     free(claims);
     return token;
@@ -124,13 +138,15 @@ static int group_setup(void **state)
     config_set(cfg, "OTP_WHATSAPP_TIMEOUT_MS", "500");
     config_set(cfg, "OTP_CLIENT_ID", "otp-itest");
     config_set(cfg, "OTP_CLIENT_SECRET", "otp-itest-secret");
-    snprintf(token_url, sizeof(token_url), "%s/oauth/v2/token", suite.whatsapp.url);
+    snprintf(token_url, sizeof(token_url), "%s/oauth/v2/token",
+             suite.whatsapp.url);
     config_set(cfg, "OTP_TOKEN_URL", token_url);
     /* The stack's secrets file has no OTP keys unless the service ran. */
     if (config_get(cfg, "OTP_HMAC_KEY") == NULL)
         config_set(cfg, "OTP_HMAC_KEY", "itest-hmac-key-0123456789abcdef-0123");
     if (config_get(cfg, "OTP_PROOF_KEY") == NULL)
-        config_set(cfg, "OTP_PROOF_KEY", "itest-proof-key-0123456789abcdef-012");
+        config_set(cfg, "OTP_PROOF_KEY",
+                   "itest-proof-key-0123456789abcdef-012");
     if (otp_settings_load(cfg, &suite.settings, &err) != HITO_OK)
         fail_msg("settings: %s", err.message);
     config_free(cfg);
@@ -157,13 +173,16 @@ static int group_teardown(void **state)
 }
 
 /* POSTs body to path with token (NULL: none); returns the parsed reply. */
-static json_t *post(const char *path, const char *token, const char *body, long *status,
-                    struct httpc_response *res)
+static json_t *post(const char *path, const char *token, const char *body,
+                    long *status, struct httpc_response *res)
 {
     char url[128], auth[4096];
     const char *headers[] = { "Content-Type: application/json", auth, NULL };
-    struct httpc_request req = { .method = "POST", .url = url, .headers = headers,
-                                 .body = body, .body_len = strlen(body) };
+    struct httpc_request req = { .method = "POST",
+                                 .url = url,
+                                 .headers = headers,
+                                 .body = body,
+                                 .body_len = strlen(body) };
 
     snprintf(url, sizeof(url), "%s%s", suite.base_url, path);
     if (token != NULL)
@@ -188,7 +207,8 @@ static char *issue_body(const char *phone)
 {
     char *body = malloc(256);
 
-    snprintf(body, 256, "{\"phone_number\":\"%s\",\"purpose\":\"%s\"}", phone, PURPOSE);
+    snprintf(body, 256, "{\"phone_number\":\"%s\",\"purpose\":\"%s\"}", phone,
+             PURPOSE);
     return body;
 }
 
@@ -196,8 +216,9 @@ static char *verify_body(const char *phone, const char *code)
 {
     char *body = malloc(256);
 
-    snprintf(body, 256, "{\"phone_number\":\"%s\",\"purpose\":\"%s\",\"code\":\"%s\"}", phone,
-             PURPOSE, code);
+    snprintf(body, 256,
+             "{\"phone_number\":\"%s\",\"purpose\":\"%s\",\"code\":\"%s\"}",
+             phone, PURPOSE, code);
     return body;
 }
 
@@ -210,10 +231,13 @@ static void last_sent_code(char code[16])
     sent = json_loads(suite.whatsapp.last_body, 0, NULL);
     pthread_mutex_unlock(&suite.whatsapp.lock);
     assert_non_null(sent);
-    components = json_object_get(json_object_get(sent, "template"), "components");
+    components =
+        json_object_get(json_object_get(sent, "template"), "components");
     snprintf(code, 16, "%s",
              json_string_value(json_object_get(
-                 json_array_get(json_object_get(json_array_get(components, 0), "parameters"), 0),
+                 json_array_get(json_object_get(json_array_get(components, 0),
+                                                "parameters"),
+                                0),
                  "text")));
     json_decref(sent);
 }
@@ -221,7 +245,8 @@ static void last_sent_code(char code[16])
 /* Returns the member name of the error object of reply, or NULL. */
 static const char *error_field(json_t *reply, const char *name)
 {
-    return json_string_value(json_object_get(json_object_get(reply, "error"), name));
+    return json_string_value(
+        json_object_get(json_object_get(reply, "error"), name));
 }
 
 /* Issues a code to phone and returns it, read from the fake WhatsApp. */
@@ -249,25 +274,36 @@ static void http_issue_sends_template(void **state)
     body = issue_body(phone);
     reply = call("/v1/otp", body, &status);
     assert_int_equal(status, 202);
-    assert_string_equal(json_string_value(json_object_get(reply, "status")), "sent");
-    assert_int_equal(json_integer_value(json_object_get(reply, "expires_in")), 300);
-    assert_string_equal(json_string_value(json_object_get(reply, "message_id")), "wamid.test");
+    assert_string_equal(json_string_value(json_object_get(reply, "status")),
+                        "sent");
+    assert_int_equal(json_integer_value(json_object_get(reply, "expires_in")),
+                     300);
+    assert_string_equal(json_string_value(json_object_get(reply, "message_id")),
+                        "wamid.test");
 
     sent = json_loads(suite.whatsapp.last_body, 0, NULL);
     assert_string_equal(json_string_value(json_object_get(sent, "to")), phone);
-    assert_string_equal(suite.whatsapp.last_authorization, "Bearer fake-token-1");
-    assert_string_equal(json_string_value(json_object_get(sent, "type")), "template");
-    components = json_object_get(json_object_get(sent, "template"), "components");
+    assert_string_equal(suite.whatsapp.last_authorization,
+                        "Bearer fake-token-1");
+    assert_string_equal(json_string_value(json_object_get(sent, "type")),
+                        "template");
+    components =
+        json_object_get(json_object_get(sent, "template"), "components");
     button = json_array_get(components, 1);
-    assert_string_equal(json_string_value(json_object_get(button, "type")), "button");
-    assert_string_equal(json_string_value(json_object_get(button, "sub_type")), "url");
-    assert_string_equal(json_string_value(json_object_get(button, "index")), "0");
+    assert_string_equal(json_string_value(json_object_get(button, "type")),
+                        "button");
+    assert_string_equal(json_string_value(json_object_get(button, "sub_type")),
+                        "url");
+    assert_string_equal(json_string_value(json_object_get(button, "index")),
+                        "0");
     assert_string_equal(
         json_string_value(json_object_get(
-            json_array_get(json_object_get(json_array_get(components, 0), "parameters"), 0),
+            json_array_get(
+                json_object_get(json_array_get(components, 0), "parameters"),
+                0),
             "text")),
-        json_string_value(
-            json_object_get(json_array_get(json_object_get(button, "parameters"), 0), "text")));
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(button, "parameters"), 0), "text")));
     json_decref(sent);
     json_decref(reply);
     free(body);
@@ -287,10 +323,11 @@ static void http_verify_returns_proof(void **state)
     reply = call("/v1/otp/verify", body, &status);
     assert_int_equal(status, 200);
     assert_true(json_is_true(json_object_get(reply, "verified")));
-    assert_int_equal(otp_proof_verify(suite.settings.proof_key, suite.settings.proof_key_len,
-                                      json_string_value(json_object_get(reply, "proof")),
-                                      PURPOSE, time(NULL), &proof, NULL),
-                     HITO_OK);
+    assert_int_equal(
+        otp_proof_verify(suite.settings.proof_key, suite.settings.proof_key_len,
+                         json_string_value(json_object_get(reply, "proof")),
+                         PURPOSE, time(NULL), &proof, NULL),
+        HITO_OK);
     assert_string_equal(proof.subject, phone);
     json_decref(reply);
 
@@ -345,7 +382,8 @@ static void http_cooldown_answers_429(void **state)
     retry_after = httpc_response_header(&res, "Retry-After");
     assert_non_null(retry_after);
     assert_true(atol(retry_after) > 0);
-    assert_true(atol(retry_after) <= suite.settings.policy.phone_cooldown_seconds);
+    assert_true(atol(retry_after) <=
+                suite.settings.policy.phone_cooldown_seconds);
     httpc_response_free(&res);
     json_decref(reply);
     free(body);
@@ -391,7 +429,8 @@ static void http_delivery_timeout_answers_502(void **state)
     suite.whatsapp.delay_ms = 0;
     assert_int_equal(status, 502);
     assert_string_equal(error_field(reply, "code"), "delivery_failed");
-    assert_non_null(strstr(error_field(reply, "message"), "timed out after 500 ms"));
+    assert_non_null(
+        strstr(error_field(reply, "message"), "timed out after 500 ms"));
     json_decref(reply);
     free(body);
 }
@@ -436,7 +475,8 @@ static void http_totp_enrol_needs_admin(void **state)
     long status;
 
     (void)state;
-    reply = post("/v1/totp/enrol", token, "{\"account\":\"ana@example.org\"}", &status, &res);
+    reply = post("/v1/totp/enrol", token, "{\"account\":\"ana@example.org\"}",
+                 &status, &res);
     assert_int_equal(status, 401);
     httpc_response_free(&res);
     json_decref(reply);
@@ -449,20 +489,25 @@ static void http_rejects_bad_input(void **state)
     long status;
 
     (void)state;
-    reply = call("/v1/otp", "{\"phone_number\":\"600000000\",\"purpose\":\"phone_verification\"}",
-                 &status);
+    reply = call(
+        "/v1/otp",
+        "{\"phone_number\":\"600000000\",\"purpose\":\"phone_verification\"}",
+        &status);
     assert_int_equal(status, 400);
     json_decref(reply);
-    reply = call("/v1/otp", "{\"phone_number\":\"+34600000000\",\"purpose\":\"other\"}", &status);
+    reply = call("/v1/otp",
+                 "{\"phone_number\":\"+34600000000\",\"purpose\":\"other\"}",
+                 &status);
     assert_int_equal(status, 400);
     json_decref(reply);
     reply = call("/v1/otp", "{\"phone_number\":", &status);
     assert_int_equal(status, 400);
     json_decref(reply);
-    reply = call("/v1/otp/verify",
-                 "{\"phone_number\":\"+34600000000\",\"purpose\":\"phone_verification\","
-                 "\"code\":\"12ab56\"}",
-                 &status);
+    reply = call(
+        "/v1/otp/verify",
+        "{\"phone_number\":\"+34600000000\",\"purpose\":\"phone_verification\","
+        "\"code\":\"12ab56\"}",
+        &status);
     assert_int_equal(status, 400);
     json_decref(reply);
 }
@@ -506,10 +551,11 @@ static void http_audit_has_no_code(void **state)
     conn = PQconnectdb(suite.settings.pg_conninfo);
     assert_int_equal(PQstatus(conn), CONNECTION_OK);
     params[0] = phone;
-    res = PQexecParams(conn,
-                       "SELECT event, coalesce(detail, '') FROM otp_audit WHERE subject = $1 "
-                       "ORDER BY id",
-                       1, NULL, params, NULL, NULL, 0);
+    res = PQexecParams(
+        conn,
+        "SELECT event, coalesce(detail, '') FROM otp_audit WHERE subject = $1 "
+        "ORDER BY id",
+        1, NULL, params, NULL, NULL, 0);
     assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
     assert_int_equal(PQntuples(res), 3);
     assert_string_equal(PQgetvalue(res, 0, 0), "issued");
@@ -535,17 +581,19 @@ static void http_totp_enrol_and_verify(void **state)
     snprintf(body, sizeof(body), "{\"account\":\"%s\"}", account);
     reply = call("/v1/totp/enrol", body, &status);
     assert_int_equal(status, 201);
-    len = otp_base32_decode(json_string_value(json_object_get(reply, "secret")), secret,
-                            sizeof(secret));
+    len = otp_base32_decode(json_string_value(json_object_get(reply, "secret")),
+                            secret, sizeof(secret));
     assert_int_equal(len, 20);
-    assert_non_null(strstr(json_string_value(json_object_get(reply, "otpauth_uri")),
-                           "otpauth://totp/"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(reply, "otpauth_uri")),
+               "otpauth://totp/"));
     json_decref(reply);
 
     otp_hotp_format(otp_hotp(OTP_HOTP_SHA1, secret, (size_t)len,
                              (uint64_t)otp_totp_step(time(NULL), 0, 30), 6),
                     6, code, sizeof(code));
-    snprintf(body, sizeof(body), "{\"account\":\"%s\",\"code\":\"%s\"}", account, code);
+    snprintf(body, sizeof(body), "{\"account\":\"%s\",\"code\":\"%s\"}",
+             account, code);
     reply = call("/v1/totp/verify", body, &status);
     assert_int_equal(status, 200);
     assert_non_null(json_string_value(json_object_get(reply, "proof")));
@@ -565,7 +613,8 @@ static void http_metrics_count_issues(void **state)
     snprintf(url, sizeof(url), "%s/metrics", suite.base_url);
     assert_int_equal(httpc_do(&req, &res, NULL), HITO_OK);
     assert_int_equal(res.status, 200);
-    assert_non_null(strstr(res.body, "otp_codes_issued_total{purpose=\"phone_verification\"}"));
+    assert_non_null(strstr(
+        res.body, "otp_codes_issued_total{purpose=\"phone_verification\"}"));
     assert_non_null(strstr(res.body, "otp_send_duration_seconds_bucket"));
     httpc_response_free(&res);
 }

@@ -28,7 +28,8 @@
 #define BRUTE_FORCE_TRIES 200
 
 static const unsigned char hmac_key[] = "itest-hmac-key-0123456789abcdef-01234";
-static const unsigned char proof_key[] = "itest-proof-key-0123456789abcdef-0123";
+static const unsigned char proof_key[] =
+    "itest-proof-key-0123456789abcdef-0123";
 
 struct fixture {
     struct otp_redis *redis;
@@ -38,7 +39,8 @@ struct fixture {
 };
 
 /* Audit events are counted only; the fake audit log is not thread-safe. */
-static int null_record(void *self, const struct otp_audit_event *event, struct hito_error *err)
+static int null_record(void *self, const struct otp_audit_event *event,
+                       struct hito_error *err)
 {
     (void)self;
     (void)event;
@@ -83,9 +85,11 @@ static int setup(void **state)
     long port = 0;
 
     assert_non_null(f);
-    assert_int_equal(config_get_int(cfg, "REDIS_PORT", 0, 1, 65535, &port, &err), HITO_OK);
-    f->redis = otp_redis_new(config_get_default(cfg, "HITO_HOST", "127.0.0.1"), (int)port,
-                             config_get_default(cfg, "REDIS_PASSWORD", ""), &err);
+    assert_int_equal(
+        config_get_int(cfg, "REDIS_PORT", 0, 1, 65535, &port, &err), HITO_OK);
+    f->redis = otp_redis_new(
+        config_get_default(cfg, "HITO_HOST", "127.0.0.1"), (int)port,
+        config_get_default(cfg, "REDIS_PASSWORD", ""), &err);
     if (f->redis == NULL)
         fail_msg("Redis: %s", err.message);
     config_free(cfg);
@@ -110,21 +114,26 @@ static int teardown(void **state)
 
 static void issue(struct fixture *f, const char *purpose)
 {
-    struct otp_request request = { .subject = f->phone, .purpose = purpose, .client_id = "it" };
+    struct otp_request request = { .subject = f->phone,
+                                   .purpose = purpose,
+                                   .client_id = "it" };
     struct otp_issue_result result;
 
-    assert_int_equal(otp_service_issue(f->svc, &request, &result, NULL), HITO_OK);
+    assert_int_equal(otp_service_issue(f->svc, &request, &result, NULL),
+                     HITO_OK);
     assert_int_equal(result.status, OTP_ISSUE_SENT);
 }
 
-static struct otp_verify_result verify(struct fixture *f, const char *purpose, const char *code)
+static struct otp_verify_result verify(struct fixture *f, const char *purpose,
+                                       const char *code)
 {
     struct otp_request request = {
         .subject = f->phone, .purpose = purpose, .code = code, .client_id = "it"
     };
     struct otp_verify_result result;
 
-    assert_int_equal(otp_service_verify(f->svc, &request, &result, NULL), HITO_OK);
+    assert_int_equal(otp_service_verify(f->svc, &request, &result, NULL),
+                     HITO_OK);
     return result;
 }
 
@@ -211,12 +220,15 @@ struct race {
 static void *race_verify(void *arg)
 {
     struct race *race = arg;
-    struct otp_request request = { .subject = race->fixture->phone, .purpose = PURPOSE,
-                                   .code = race->code, .client_id = "it" };
+    struct otp_request request = { .subject = race->fixture->phone,
+                                   .purpose = PURPOSE,
+                                   .code = race->code,
+                                   .client_id = "it" };
     struct otp_verify_result result;
 
     pthread_barrier_wait(race->barrier);
-    if (otp_service_verify(race->fixture->svc, &request, &result, NULL) == HITO_OK) {
+    if (otp_service_verify(race->fixture->svc, &request, &result, NULL) ==
+        HITO_OK) {
         race->verified = result.status == OTP_VERIFY_OK;
         race->locked = result.locked;
         free(result.proof);
@@ -225,7 +237,8 @@ static void *race_verify(void *arg)
 }
 
 /* Runs PARALLEL_THREADS verifications of codes[i % 2] at the same moment. */
-static void run_race(struct fixture *f, const char *codes[2], int *verified, int *locked)
+static void run_race(struct fixture *f, const char *codes[2], int *verified,
+                     int *locked)
 {
     pthread_t threads[PARALLEL_THREADS];
     struct race races[PARALLEL_THREADS];
@@ -234,7 +247,8 @@ static void run_race(struct fixture *f, const char *codes[2], int *verified, int
     pthread_barrier_init(&barrier, NULL, PARALLEL_THREADS);
     for (int i = 0; i < PARALLEL_THREADS; i++) {
         races[i] = (struct race){ f, codes[i % 2], &barrier, 0, 0 };
-        assert_int_equal(pthread_create(&threads[i], NULL, race_verify, &races[i]), 0);
+        assert_int_equal(
+            pthread_create(&threads[i], NULL, race_verify, &races[i]), 0);
     }
     *verified = 0;
     *locked = 0;
@@ -310,9 +324,12 @@ static void redis_cooldown_returns_retry_after(void **state)
     long retry_after = 0;
 
     snprintf(key, sizeof(key), "phone:%s", f->phone);
-    assert_int_equal(limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL), HITO_OK);
-    assert_int_equal(limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
-                     HITO_ERR_LIMIT);
+    assert_int_equal(
+        limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
+        HITO_OK);
+    assert_int_equal(
+        limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
+        HITO_ERR_LIMIT);
     assert_true(retry_after > 4000);
     assert_true(retry_after <= 5000);
 }
@@ -327,9 +344,12 @@ static void redis_cap_limits_per_window(void **state)
 
     snprintf(key, sizeof(key), "phone:%s", f->phone);
     for (int i = 0; i < 3; i++)
-        assert_int_equal(limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL), 0);
-    assert_int_equal(limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
-                     HITO_ERR_LIMIT);
+        assert_int_equal(
+            limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
+            0);
+    assert_int_equal(
+        limiter.ops->acquire(limiter.self, &limit, 1, &retry_after, NULL),
+        HITO_ERR_LIMIT);
     assert_true(retry_after > 3500000);
 }
 
@@ -344,19 +364,26 @@ static void redis_refusal_consumes_no_limit(void **state)
 
     snprintf(phone_key, sizeof(phone_key), "phone:%s", f->phone);
     snprintf(client_key, sizeof(client_key), "client:%s", f->phone);
-    assert_int_equal(limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL), HITO_OK);
-    /* The phone cooldown rejects these, so the client's count must stay at 1. */
+    assert_int_equal(
+        limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL),
+        HITO_OK);
+    /* The phone cooldown rejects these, so the client's count must stay at 1.
+     */
     for (int i = 0; i < 3; i++)
-        assert_int_equal(limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL),
-                         HITO_ERR_LIMIT);
-    assert_int_equal(limiter.ops->acquire(limiter.self, &both[1], 1, &retry_after, NULL),
-                     HITO_OK);
+        assert_int_equal(
+            limiter.ops->acquire(limiter.self, both, 2, &retry_after, NULL),
+            HITO_ERR_LIMIT);
+    assert_int_equal(
+        limiter.ops->acquire(limiter.self, &both[1], 1, &retry_after, NULL),
+        HITO_OK);
 }
 
 static void redis_service_answers_rate_limited(void **state)
 {
     struct fixture *f = *state;
-    struct otp_request request = { .subject = f->phone, .purpose = PURPOSE, .client_id = "it" };
+    struct otp_request request = { .subject = f->phone,
+                                   .purpose = PURPOSE,
+                                   .client_id = "it" };
     struct otp_policy policy = *otp_service_policy(f->svc);
     struct otp_service_deps deps = service_deps(f);
     struct otp_service *svc;
@@ -390,16 +417,26 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(redis_code_expires, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_code_works_before_expiry, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_new_code_replaces_old, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_lock_after_max_attempts, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_parallel_verify_succeeds_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_parallel_wrong_codes_lock_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_brute_force_ends_locked, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_cooldown_returns_retry_after, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_cap_limits_per_window, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_refusal_consumes_no_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(redis_service_answers_rate_limited, setup, teardown),
+        cmocka_unit_test_setup_teardown(redis_code_works_before_expiry, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_new_code_replaces_old, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_lock_after_max_attempts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_parallel_verify_succeeds_once,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(redis_parallel_wrong_codes_lock_once,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(redis_brute_force_ends_locked, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_cooldown_returns_retry_after,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(redis_cap_limits_per_window, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_refusal_consumes_no_limit, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(redis_service_answers_rate_limited,
+                                        setup, teardown),
         cmocka_unit_test(redis_unreachable_is_unavailable),
     };
 

@@ -12,13 +12,14 @@ long long fake_clock(void)
     return fake_now_ms;
 }
 
-static struct fake_entry *find_entry(struct fake_store *store, const char *subject,
-                                     const char *purpose)
+static struct fake_entry *find_entry(struct fake_store *store,
+                                     const char *subject, const char *purpose)
 {
     for (int i = 0; i < FAKE_ENTRIES_MAX; i++) {
         struct fake_entry *e = &store->entries[i];
 
-        if (e->used && strcmp(e->subject, subject) == 0 && strcmp(e->purpose, purpose) == 0) {
+        if (e->used && strcmp(e->subject, subject) == 0 &&
+            strcmp(e->purpose, purpose) == 0) {
             if (e->expires_ms <= fake_now_ms) {
                 e->used = 0;
                 return NULL;
@@ -29,8 +30,8 @@ static struct fake_entry *find_entry(struct fake_store *store, const char *subje
     return NULL;
 }
 
-static int store_put(void *self, const char *subject, const char *purpose, const char *digest,
-                     long ttl_ms, struct hito_error *err)
+static int store_put(void *self, const char *subject, const char *purpose,
+                     const char *digest, long ttl_ms, struct hito_error *err)
 {
     struct fake_store *store = self;
     struct fake_entry *e = find_entry(store, subject, purpose);
@@ -52,8 +53,9 @@ static int store_put(void *self, const char *subject, const char *purpose, const
     return HITO_OK;
 }
 
-static int store_begin_attempt(void *self, const char *subject, const char *purpose,
-                               int max_attempts, char digest[OTP_DIGEST_HEX_SIZE], int *attempts,
+static int store_begin_attempt(void *self, const char *subject,
+                               const char *purpose, int max_attempts,
+                               char digest[OTP_DIGEST_HEX_SIZE], int *attempts,
                                struct hito_error *err)
 {
     struct fake_store *store = self;
@@ -69,8 +71,8 @@ static int store_begin_attempt(void *self, const char *subject, const char *purp
     return HITO_OK;
 }
 
-static int store_take(void *self, const char *subject, const char *purpose, const char *digest,
-                      struct hito_error *err)
+static int store_take(void *self, const char *subject, const char *purpose,
+                      const char *digest, struct hito_error *err)
 {
     struct fake_store *store = self;
     struct fake_entry *e;
@@ -84,7 +86,8 @@ static int store_take(void *self, const char *subject, const char *purpose, cons
     return HITO_OK;
 }
 
-const struct otp_store_ops fake_store_ops = { store_put, store_begin_attempt, store_take };
+const struct otp_store_ops fake_store_ops = { store_put, store_begin_attempt,
+                                              store_take };
 
 static int limiter_slot(struct fake_limiter *limiter, const char *key)
 {
@@ -98,8 +101,9 @@ static int limiter_slot(struct fake_limiter *limiter, const char *key)
 }
 
 /* Cooldowns and caps with a window that never resets, enough for tests. */
-static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size_t count,
-                           long *retry_after_ms, struct hito_error *err)
+static int limiter_acquire(void *self, const struct otp_rate_limit *limits,
+                           size_t count, long *retry_after_ms,
+                           struct hito_error *err)
 {
     struct fake_limiter *limiter = self;
     long wait = 0;
@@ -130,8 +134,9 @@ static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size
 
 const struct otp_rate_limiter_ops fake_limiter_ops = { limiter_acquire };
 
-static int notifier_send(void *self, const char *phone, const char *code, const char *purpose,
-                         const char *request_id, char message_id[OTP_MESSAGE_ID_SIZE],
+static int notifier_send(void *self, const char *phone, const char *code,
+                         const char *purpose, const char *request_id,
+                         char message_id[OTP_MESSAGE_ID_SIZE],
                          struct hito_error *err)
 {
     struct fake_notifier *notifier = self;
@@ -140,7 +145,8 @@ static int notifier_send(void *self, const char *phone, const char *code, const 
     (void)request_id;
     notifier->sends++;
     if (notifier->fail)
-        return hito_error_set(err, HITO_ERR_UNAVAILABLE, "fake WhatsApp is down");
+        return hito_error_set(err, HITO_ERR_UNAVAILABLE,
+                              "fake WhatsApp is down");
     snprintf(notifier->last_phone, sizeof(notifier->last_phone), "%s", phone);
     snprintf(notifier->last_code, sizeof(notifier->last_code), "%s", code);
     snprintf(message_id, OTP_MESSAGE_ID_SIZE, "wamid.fake%d", notifier->sends);
@@ -149,13 +155,15 @@ static int notifier_send(void *self, const char *phone, const char *code, const 
 
 const struct otp_notifier_ops fake_notifier_ops = { notifier_send };
 
-static int audit_record(void *self, const struct otp_audit_event *event, struct hito_error *err)
+static int audit_record(void *self, const struct otp_audit_event *event,
+                        struct hito_error *err)
 {
     struct fake_audit *audit = self;
 
     (void)err;
     if (audit->count < FAKE_EVENTS_MAX)
-        snprintf(audit->events[audit->count++], FAKE_TEXT_SIZE, "%s", event->event);
+        snprintf(audit->events[audit->count++], FAKE_TEXT_SIZE, "%s",
+                 event->event);
     return HITO_OK;
 }
 
@@ -170,7 +178,8 @@ int fake_audit_count(const struct fake_audit *audit, const char *event)
     return n;
 }
 
-static int totp_put(void *self, const char *account, const unsigned char *secret, size_t len,
+static int totp_put(void *self, const char *account,
+                    const unsigned char *secret, size_t len,
                     struct hito_error *err)
 {
     struct fake_totp_store *store = self;
@@ -184,8 +193,8 @@ static int totp_put(void *self, const char *account, const unsigned char *secret
     return HITO_OK;
 }
 
-static int totp_get(void *self, const char *account, unsigned char *secret, size_t *len,
-                    struct hito_error *err)
+static int totp_get(void *self, const char *account, unsigned char *secret,
+                    size_t *len, struct hito_error *err)
 {
     struct fake_totp_store *store = self;
 
@@ -197,7 +206,8 @@ static int totp_get(void *self, const char *account, unsigned char *secret, size
     return HITO_OK;
 }
 
-static int totp_use_step(void *self, const char *account, long long step, struct hito_error *err)
+static int totp_use_step(void *self, const char *account, long long step,
+                         struct hito_error *err)
 {
     struct fake_totp_store *store = self;
 
@@ -209,7 +219,8 @@ static int totp_use_step(void *self, const char *account, long long step, struct
     return HITO_OK;
 }
 
-const struct otp_totp_store_ops fake_totp_store_ops = { totp_put, totp_get, totp_use_step };
+const struct otp_totp_store_ops fake_totp_store_ops = { totp_put, totp_get,
+                                                        totp_use_step };
 
 #define FAKE_QUEUE_MAX 256
 

@@ -23,7 +23,7 @@ struct fake_entry {
 
 struct fake_store {
     struct fake_entry entries[FAKE_ENTRIES_MAX];
-    int fail;  /* nonzero: every call returns HITO_ERR_UNAVAILABLE */
+    int fail; /* nonzero: every call returns HITO_ERR_UNAVAILABLE */
 };
 
 struct fake_limiter {

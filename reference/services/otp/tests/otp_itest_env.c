@@ -13,7 +13,8 @@ struct config *otp_itest_config(void)
     if (cfg == NULL)
         abort();
     if (config_load_profile(cfg, NULL, &err) != HITO_OK) {
-        fprintf(stderr, "cannot load the settings of $HITO_ENV: %s\n", err.message);
+        fprintf(stderr, "cannot load the settings of $HITO_ENV: %s\n",
+                err.message);
         exit(1);
     }
     return cfg;

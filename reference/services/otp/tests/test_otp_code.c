@@ -63,8 +63,10 @@ static void generate_rejects_bad_length(void **state)
     char code[OTP_CODE_SIZE];
 
     (void)state;
-    assert_int_equal(otp_code_generate(openssl_random, 3, code, NULL), HITO_ERR_INVALID);
-    assert_int_equal(otp_code_generate(openssl_random, 11, code, NULL), HITO_ERR_INVALID);
+    assert_int_equal(otp_code_generate(openssl_random, 3, code, NULL),
+                     HITO_ERR_INVALID);
+    assert_int_equal(otp_code_generate(openssl_random, 11, code, NULL),
+                     HITO_ERR_INVALID);
 }
 
 static void generate_reports_random_failure(void **state)
@@ -72,7 +74,8 @@ static void generate_reports_random_failure(void **state)
     char code[OTP_CODE_SIZE];
 
     (void)state;
-    assert_int_equal(otp_code_generate(failing_random, 6, code, NULL), HITO_ERR_IO);
+    assert_int_equal(otp_code_generate(failing_random, 6, code, NULL),
+                     HITO_ERR_IO);
 }
 
 static void generate_rejects_biased_draw(void **state)
@@ -99,7 +102,8 @@ static void generate_gives_up_after_max_draws(void **state)
     memset(high, 0xff, sizeof(high));
     fake_random_reset();
     fake_random_queue(high, sizeof(high));
-    assert_int_equal(otp_code_generate(fake_random, 6, code, NULL), HITO_ERR_IO);
+    assert_int_equal(otp_code_generate(fake_random, 6, code, NULL),
+                     HITO_ERR_IO);
     fake_random_reset();
 }
 
@@ -124,7 +128,8 @@ static void generate_is_uniform(void **state)
     (void)state;
     assert_non_null(buckets);
     for (long i = 0; i < DRAWS; i++) {
-        assert_int_equal(otp_code_generate(openssl_random, 6, code, NULL), HITO_OK);
+        assert_int_equal(otp_code_generate(openssl_random, 6, code, NULL),
+                         HITO_OK);
         buckets[atol(code) / 1000]++;
         for (int d = 0; d < 6; d++)
             digits[d][code[d] - '0']++;
@@ -155,8 +160,12 @@ static void digest_is_deterministic(void **state)
     char a[OTP_DIGEST_HEX_SIZE], b[OTP_DIGEST_HEX_SIZE];
 
     (void)state;
-    assert_int_equal(otp_code_digest(key, 32, "+34600000001", "login", "123456", a, NULL), 0);
-    assert_int_equal(otp_code_digest(key, 32, "+34600000001", "login", "123456", b, NULL), 0);
+    assert_int_equal(
+        otp_code_digest(key, 32, "+34600000001", "login", "123456", a, NULL),
+        0);
+    assert_int_equal(
+        otp_code_digest(key, 32, "+34600000001", "login", "123456", b, NULL),
+        0);
     assert_int_equal(strlen(a), 64);
     assert_true(otp_code_digest_equal(a, b));
 }
@@ -182,8 +191,9 @@ static void digest_rejects_empty_key(void **state)
     char out[OTP_DIGEST_HEX_SIZE];
 
     (void)state;
-    assert_int_equal(otp_code_digest(key, 0, "+34600000001", "login", "1", out, NULL),
-                     HITO_ERR_INVALID);
+    assert_int_equal(
+        otp_code_digest(key, 0, "+34600000001", "login", "1", out, NULL),
+        HITO_ERR_INVALID);
 }
 
 static void well_formed_checks_length_and_digits(void **state)

@@ -22,7 +22,8 @@ static void hotp_rfc4226_vectors(void **state)
 
     (void)state;
     for (uint64_t counter = 0; counter < 10; counter++)
-        assert_int_equal(otp_hotp(OTP_HOTP_SHA1, sha1_key, 20, counter, 6), expected[counter]);
+        assert_int_equal(otp_hotp(OTP_HOTP_SHA1, sha1_key, 20, counter, 6),
+                         expected[counter]);
 }
 
 struct totp_vector {
@@ -46,7 +47,8 @@ static void totp_rfc6238_vectors(void **state)
     for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
         uint64_t step = (uint64_t)otp_totp_step(vectors[i].time, 0, 30);
 
-        assert_int_equal(otp_hotp(OTP_HOTP_SHA1, sha1_key, 20, step, 8), vectors[i].sha1);
+        assert_int_equal(otp_hotp(OTP_HOTP_SHA1, sha1_key, 20, step, 8),
+                         vectors[i].sha1);
         assert_int_equal(otp_hotp(OTP_HOTP_SHA256, sha256_key, 32, step, 8),
                          vectors[i].sha256);
         assert_int_equal(otp_hotp(OTP_HOTP_SHA512, sha512_key, 64, step, 8),
@@ -81,8 +83,10 @@ static void hotp_format_keeps_leading_zeros(void **state)
 
 static void base32_rfc4648_vectors(void **state)
 {
-    static const char *plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
-    static const char *encoded[] = { "", "MY", "MZXQ", "MZXW6", "MZXW6YQ", "MZXW6YTB",
+    static const char *plain[] = { "",     "f",     "fo",    "foo",
+                                   "foob", "fooba", "foobar" };
+    static const char *encoded[] = { "",          "MY",      "MZXQ",
+                                     "MZXW6",     "MZXW6YQ", "MZXW6YTB",
                                      "MZXW6YTBOI" };
     char out[32];
     unsigned char decoded[32];
@@ -91,11 +95,12 @@ static void base32_rfc4648_vectors(void **state)
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
         size_t len = strlen(plain[i]);
 
-        assert_int_equal(otp_base32_encode((const unsigned char *)plain[i], len, out,
-                                           sizeof(out)),
+        assert_int_equal(otp_base32_encode((const unsigned char *)plain[i], len,
+                                           out, sizeof(out)),
                          (int)strlen(encoded[i]));
         assert_string_equal(out, encoded[i]);
-        assert_int_equal(otp_base32_decode(encoded[i], decoded, sizeof(decoded)), (int)len);
+        assert_int_equal(
+            otp_base32_decode(encoded[i], decoded, sizeof(decoded)), (int)len);
         assert_memory_equal(decoded, plain[i], len);
     }
 }
@@ -105,7 +110,8 @@ static void base32_decode_accepts_padding_and_case(void **state)
     unsigned char decoded[16];
 
     (void)state;
-    assert_int_equal(otp_base32_decode("mzxw6===", decoded, sizeof(decoded)), 3);
+    assert_int_equal(otp_base32_decode("mzxw6===", decoded, sizeof(decoded)),
+                     3);
     assert_memory_equal(decoded, "foo", 3);
 }
 
@@ -114,8 +120,10 @@ static void base32_decode_rejects_bad_input(void **state)
     unsigned char decoded[2];
 
     (void)state;
-    assert_int_equal(otp_base32_decode("MZ1W", decoded, sizeof(decoded)), HITO_ERR_INVALID);
-    assert_int_equal(otp_base32_decode("MZXW6YTB", decoded, sizeof(decoded)), HITO_ERR_LIMIT);
+    assert_int_equal(otp_base32_decode("MZ1W", decoded, sizeof(decoded)),
+                     HITO_ERR_INVALID);
+    assert_int_equal(otp_base32_decode("MZXW6YTB", decoded, sizeof(decoded)),
+                     HITO_ERR_LIMIT);
 }
 
 static void base32_encode_rejects_small_buffer(void **state)
@@ -123,8 +131,9 @@ static void base32_encode_rejects_small_buffer(void **state)
     char out[4];
 
     (void)state;
-    assert_int_equal(otp_base32_encode((const unsigned char *)"foo", 3, out, sizeof(out)),
-                     HITO_ERR_LIMIT);
+    assert_int_equal(
+        otp_base32_encode((const unsigned char *)"foo", 3, out, sizeof(out)),
+        HITO_ERR_LIMIT);
 }
 
 int main(void)

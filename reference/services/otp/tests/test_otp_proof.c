@@ -14,14 +14,16 @@
 #define NOW 1700000000LL
 
 static const unsigned char key[] = "proof-key-0123456789abcdef-0123456789";
-static const unsigned char other_key[] = "other-key-0123456789abcdef-0123456789";
+static const unsigned char other_key[] =
+    "other-key-0123456789abcdef-0123456789";
 
 static char *sign(const char *purpose, long ttl)
 {
     char *token = NULL;
 
-    assert_int_equal(otp_proof_sign(key, sizeof(key) - 1, fake_random, "+34600000001",
-                                    purpose, NOW, ttl, &token, NULL),
+    assert_int_equal(otp_proof_sign(key, sizeof(key) - 1, fake_random,
+                                    "+34600000001", purpose, NOW, ttl, &token,
+                                    NULL),
                      HITO_OK);
     assert_non_null(token);
     return token;
@@ -33,8 +35,9 @@ static void proof_round_trip(void **state)
     char *token = sign("payment_confirmation", 120);
 
     (void)state;
-    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, "payment_confirmation",
-                                      NOW + 119, &proof, NULL),
+    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token,
+                                      "payment_confirmation", NOW + 119, &proof,
+                                      NULL),
                      HITO_OK);
     assert_string_equal(proof.subject, "+34600000001");
     assert_string_equal(proof.purpose, "payment_confirmation");
@@ -63,8 +66,8 @@ static void proof_rejects_expired(void **state)
     char *token = sign("login", 120);
 
     (void)state;
-    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, NULL, NOW + 120, &proof,
-                                      NULL),
+    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, NULL,
+                                      NOW + 120, &proof, NULL),
                      HITO_ERR_AUTH);
     free(token);
 }
@@ -75,8 +78,9 @@ static void proof_rejects_other_purpose(void **state)
     char *token = sign("login", 120);
 
     (void)state;
-    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, "payment_confirmation", NOW,
-                                      &proof, NULL),
+    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token,
+                                      "payment_confirmation", NOW, &proof,
+                                      NULL),
                      HITO_ERR_AUTH);
     free(token);
 }
@@ -87,8 +91,8 @@ static void proof_rejects_other_key(void **state)
     char *token = sign("login", 120);
 
     (void)state;
-    assert_int_equal(otp_proof_verify(other_key, sizeof(other_key) - 1, token, NULL, NOW,
-                                      &proof, NULL),
+    assert_int_equal(otp_proof_verify(other_key, sizeof(other_key) - 1, token,
+                                      NULL, NOW, &proof, NULL),
                      HITO_ERR_AUTH);
     free(token);
 }
@@ -101,8 +105,9 @@ static void proof_rejects_tampered_payload(void **state)
 
     (void)state;
     payload[2] = payload[2] == 'A' ? 'B' : 'A';
-    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, NULL, NOW, &proof, NULL),
-                     HITO_ERR_AUTH);
+    assert_int_equal(
+        otp_proof_verify(key, sizeof(key) - 1, token, NULL, NOW, &proof, NULL),
+        HITO_ERR_AUTH);
     free(token);
 }
 
@@ -121,8 +126,9 @@ static void proof_rejects_alg_none(void **state)
     jwt_add_grant_int(jwt, "exp", (long)(NOW + 60));
     token = jwt_encode_str(jwt);
     assert_non_null(token);
-    assert_int_equal(otp_proof_verify(key, sizeof(key) - 1, token, NULL, NOW, &proof, NULL),
-                     HITO_ERR_AUTH);
+    assert_int_equal(
+        otp_proof_verify(key, sizeof(key) - 1, token, NULL, NOW, &proof, NULL),
+        HITO_ERR_AUTH);
     free(token);
     jwt_free(jwt);
 }
@@ -132,8 +138,8 @@ static void proof_rejects_short_key(void **state)
     char *token = NULL;
 
     (void)state;
-    assert_int_equal(otp_proof_sign(key, 16, fake_random, "+34600000001", "login", NOW, 60,
-                                    &token, NULL),
+    assert_int_equal(otp_proof_sign(key, 16, fake_random, "+34600000001",
+                                    "login", NOW, 60, &token, NULL),
                      HITO_ERR_INVALID);
     assert_null(token);
 }

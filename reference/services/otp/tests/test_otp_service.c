@@ -16,7 +16,8 @@
 #define PURPOSE "phone_verification"
 
 static const unsigned char hmac_key[] = "hmac-key-0123456789abcdef-0123456789";
-static const unsigned char proof_key[] = "proof-key-0123456789abcdef-0123456789";
+static const unsigned char proof_key[] =
+    "proof-key-0123456789abcdef-0123456789";
 
 struct fixture {
     struct fake_store store;
@@ -30,7 +31,8 @@ struct fixture {
 static struct otp_policy default_policy(void)
 {
     struct otp_policy policy = {
-        .purposes = { { PURPOSE, 6, 300, 5 }, { "payment_confirmation", 8, 120, 3 } },
+        .purposes = { { PURPOSE, 6, 300, 5 },
+                      { "payment_confirmation", 8, 120, 3 } },
         .purpose_count = 2,
         .phone_cooldown_seconds = 60,
         .phone_max_per_hour = 3,
@@ -79,21 +81,26 @@ static int teardown(void **state)
 
 static struct otp_issue_result issue(struct fixture *f, const char *purpose)
 {
-    struct otp_request request = { .subject = PHONE, .purpose = purpose, .client_id = "shop" };
+    struct otp_request request = { .subject = PHONE,
+                                   .purpose = purpose,
+                                   .client_id = "shop" };
     struct otp_issue_result result;
 
-    assert_int_equal(otp_service_issue(f->svc, &request, &result, NULL), HITO_OK);
+    assert_int_equal(otp_service_issue(f->svc, &request, &result, NULL),
+                     HITO_OK);
     return result;
 }
 
-static struct otp_verify_result verify(struct fixture *f, const char *purpose, const char *code)
+static struct otp_verify_result verify(struct fixture *f, const char *purpose,
+                                       const char *code)
 {
     struct otp_request request = {
         .subject = PHONE, .purpose = purpose, .code = code, .client_id = "shop"
     };
     struct otp_verify_result result;
 
-    assert_int_equal(otp_service_verify(f->svc, &request, &result, NULL), HITO_OK);
+    assert_int_equal(otp_service_verify(f->svc, &request, &result, NULL),
+                     HITO_OK);
     return result;
 }
 
@@ -148,8 +155,9 @@ static void verify_accepts_code_once(void **state)
     first = verify(f, PURPOSE, f->notifier.last_code);
     assert_int_equal(first.status, OTP_VERIFY_OK);
     assert_non_null(first.proof);
-    assert_int_equal(otp_proof_verify(proof_key, sizeof(proof_key) - 1, first.proof, PURPOSE,
-                                      fake_now_ms / 1000, &proof, NULL),
+    assert_int_equal(otp_proof_verify(proof_key, sizeof(proof_key) - 1,
+                                      first.proof, PURPOSE, fake_now_ms / 1000,
+                                      &proof, NULL),
                      HITO_OK);
     assert_string_equal(proof.subject, PHONE);
 
@@ -299,27 +307,34 @@ static void bad_input_is_invalid(void **state)
     struct otp_issue_result issued;
     struct otp_verify_result verified;
 
-    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL), HITO_ERR_INVALID);
+    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL),
+                     HITO_ERR_INVALID);
     request.subject = PHONE;
     request.purpose = "unknown";
-    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL), HITO_ERR_INVALID);
+    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL),
+                     HITO_ERR_INVALID);
     request.purpose = PURPOSE;
     request.code = "12345";
-    assert_int_equal(otp_service_verify(f->svc, &request, &verified, NULL), HITO_ERR_INVALID);
+    assert_int_equal(otp_service_verify(f->svc, &request, &verified, NULL),
+                     HITO_ERR_INVALID);
     request.code = "12345x";
-    assert_int_equal(otp_service_verify(f->svc, &request, &verified, NULL), HITO_ERR_INVALID);
+    assert_int_equal(otp_service_verify(f->svc, &request, &verified, NULL),
+                     HITO_ERR_INVALID);
     assert_int_equal(f->limiter.calls, 0);
 }
 
 static void store_failure_is_reported(void **state)
 {
     struct fixture *f = *state;
-    struct otp_request request = { .subject = PHONE, .purpose = PURPOSE, .code = "123456" };
+    struct otp_request request = { .subject = PHONE,
+                                   .purpose = PURPOSE,
+                                   .code = "123456" };
     struct otp_issue_result issued;
     struct otp_verify_result verified;
 
     f->store.fail = 1;
-    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL), HITO_ERR_UNAVAILABLE);
+    assert_int_equal(otp_service_issue(f->svc, &request, &issued, NULL),
+                     HITO_ERR_UNAVAILABLE);
     assert_int_equal(f->notifier.sends, 0);
     assert_int_equal(otp_service_verify(f->svc, &request, &verified, NULL),
                      HITO_ERR_UNAVAILABLE);
@@ -330,8 +345,10 @@ static void new_rejects_long_ttl(void **state)
 {
     struct fixture *f = *state;
     struct otp_policy policy = default_policy();
-    struct otp_service_deps deps = { .hmac_key = hmac_key, .hmac_key_len = 36,
-                                     .proof_key = proof_key, .proof_key_len = 37 };
+    struct otp_service_deps deps = { .hmac_key = hmac_key,
+                                     .hmac_key_len = 36,
+                                     .proof_key = proof_key,
+                                     .proof_key_len = 37 };
     struct hito_error err = { 0 };
 
     (void)f;
@@ -344,8 +361,10 @@ static void new_rejects_long_ttl(void **state)
 static void new_rejects_short_key(void **state)
 {
     struct otp_policy policy = default_policy();
-    struct otp_service_deps deps = { .hmac_key = hmac_key, .hmac_key_len = 8,
-                                     .proof_key = proof_key, .proof_key_len = 37 };
+    struct otp_service_deps deps = { .hmac_key = hmac_key,
+                                     .hmac_key_len = 8,
+                                     .proof_key = proof_key,
+                                     .proof_key_len = 37 };
 
     (void)state;
     assert_null(otp_service_new(&policy, &deps, NULL));
@@ -355,20 +374,29 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(issue_sends_code, setup, teardown),
-        cmocka_unit_test_setup_teardown(issue_stores_digest_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(issue_uses_purpose_length, setup, teardown),
-        cmocka_unit_test_setup_teardown(verify_accepts_code_once, setup, teardown),
-        cmocka_unit_test_setup_teardown(verify_rejects_other_purpose, setup, teardown),
-        cmocka_unit_test_setup_teardown(new_code_replaces_old, setup, teardown),
-        cmocka_unit_test_setup_teardown(lock_after_max_attempts, setup, teardown),
-        cmocka_unit_test_setup_teardown(wrong_code_keeps_code_valid_below_limit, setup,
+        cmocka_unit_test_setup_teardown(issue_stores_digest_only, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(rejections_look_the_same, setup, teardown),
+        cmocka_unit_test_setup_teardown(issue_uses_purpose_length, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(verify_accepts_code_once, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(verify_rejects_other_purpose, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(new_code_replaces_old, setup, teardown),
+        cmocka_unit_test_setup_teardown(lock_after_max_attempts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(wrong_code_keeps_code_valid_below_limit,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(rejections_look_the_same, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(cooldown_limits_sends, setup, teardown),
-        cmocka_unit_test_setup_teardown(hourly_cap_limits_sends, setup, teardown),
-        cmocka_unit_test_setup_teardown(send_failure_invalidates_code, setup, teardown),
+        cmocka_unit_test_setup_teardown(hourly_cap_limits_sends, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(send_failure_invalidates_code, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(bad_input_is_invalid, setup, teardown),
-        cmocka_unit_test_setup_teardown(store_failure_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_failure_is_reported, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(new_rejects_long_ttl, setup, teardown),
         cmocka_unit_test(new_rejects_short_key),
     };

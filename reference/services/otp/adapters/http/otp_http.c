@@ -31,17 +31,23 @@ struct otp_http {
 void otp_http_define_metrics(void)
 {
     metrics_define(METRIC_ISSUED, "Codes issued, by purpose.", METRICS_COUNTER);
-    metrics_define(METRIC_SEND_FAILED, "Codes the WhatsApp service failed to send, by purpose.",
+    metrics_define(METRIC_SEND_FAILED,
+                   "Codes the WhatsApp service failed to send, by purpose.",
                    METRICS_COUNTER);
-    metrics_define(METRIC_SEND_SECONDS, "Time to hand a code to the WhatsApp service.",
+    metrics_define(METRIC_SEND_SECONDS,
+                   "Time to hand a code to the WhatsApp service.",
                    METRICS_HISTOGRAM);
-    metrics_define(METRIC_RATE_LIMITED, "Requests refused by a sending or attempt limit.",
+    metrics_define(METRIC_RATE_LIMITED,
+                   "Requests refused by a sending or attempt limit.",
                    METRICS_COUNTER);
-    metrics_define(METRIC_VERIFIED, "Code verifications, by purpose and result.",
+    metrics_define(METRIC_VERIFIED,
+                   "Code verifications, by purpose and result.",
                    METRICS_COUNTER);
-    metrics_define(METRIC_LOCKED, "Codes invalidated after too many wrong attempts.",
+    metrics_define(METRIC_LOCKED,
+                   "Codes invalidated after too many wrong attempts.",
                    METRICS_COUNTER);
-    metrics_define(METRIC_TOTP, "Staff TOTP verifications, by result.", METRICS_COUNTER);
+    metrics_define(METRIC_TOTP, "Staff TOTP verifications, by result.",
+                   METRICS_COUNTER);
 }
 
 static void count(const char *name, const char *purpose, const char *result)
@@ -51,7 +57,8 @@ static void count(const char *name, const char *purpose, const char *result)
     /* Purposes are checked against the policy before they are counted, so
      * they need no escaping and cannot grow the label set. */
     if (result != NULL)
-        snprintf(labels, sizeof(labels), "purpose=\"%s\",result=\"%s\"", purpose, result);
+        snprintf(labels, sizeof(labels), "purpose=\"%s\",result=\"%s\"",
+                 purpose, result);
     else
         snprintf(labels, sizeof(labels), "purpose=\"%s\"", purpose);
     metrics_add(name, labels, 1);
@@ -64,17 +71,18 @@ static int authenticate(struct otp_http *http, otp_http_authenticate_fn check,
     struct hito_error err = { 0 };
     int rc;
 
-    rc = check(http->deps.authenticate_user, httpd_header(req, "Authorization"), client_id,
-               OTP_HTTP_CLIENT_ID_SIZE, &err);
+    rc = check(http->deps.authenticate_user, httpd_header(req, "Authorization"),
+               client_id, OTP_HTTP_CLIENT_ID_SIZE, &err);
     if (rc == HITO_OK)
         return 0;
     if (rc == HITO_ERR_UNAVAILABLE) {
-        httpd_reply_error(req, 503, "unavailable", "the token keys cannot be fetched");
+        httpd_reply_error(req, 503, "unavailable",
+                          "the token keys cannot be fetched");
         return 1;
     }
     httpd_set_header(req, "WWW-Authenticate", "Bearer");
-    httpd_reply_error(req, 401, "unauthenticated", "a valid service token is required: %s",
-                      err.message);
+    httpd_reply_error(req, 401, "unauthenticated",
+                      "a valid service token is required: %s", err.message);
     return 1;
 }
 
@@ -88,7 +96,8 @@ static const char *member(json_t *body, const char *name)
  * Authenticates the caller and parses the JSON body. Returns the body (the
  * caller releases it), or NULL once an error reply has been sent.
  */
-static json_t *authenticated_body(struct otp_http *http, otp_http_authenticate_fn check,
+static json_t *authenticated_body(struct otp_http *http,
+                                  otp_http_authenticate_fn check,
                                   struct httpd_req *req, char *client_id)
 {
     if (authenticate(http, check, req, client_id) != 0)
@@ -97,8 +106,8 @@ static json_t *authenticated_body(struct otp_http *http, otp_http_authenticate_f
 }
 
 /* Fills request from body; its strings live as long as body and client_id. */
-static void read_request(struct httpd_req *req, json_t *body, const char *client_id,
-                         struct otp_request *request)
+static void read_request(struct httpd_req *req, json_t *body,
+                         const char *client_id, struct otp_request *request)
 {
     request->subject = member(body, "phone_number");
     request->purpose = member(body, "purpose");
@@ -108,14 +117,16 @@ static void read_request(struct httpd_req *req, json_t *body, const char *client
 }
 
 /* Replies to a domain error: 400 for bad input, else 503. */
-static void reply_failure(struct httpd_req *req, int rc, const struct hito_error *err)
+static void reply_failure(struct httpd_req *req, int rc,
+                          const struct hito_error *err)
 {
     if (rc == HITO_ERR_INVALID) {
         httpd_reply_error(req, 400, "invalid_request", "%s", err->message);
         return;
     }
     LOG_ERROR("request failed", "error", err->message);
-    httpd_reply_error(req, 503, "unavailable", "the code store is unavailable; retry later");
+    httpd_reply_error(req, 503, "unavailable",
+                      "the code store is unavailable; retry later");
 }
 
 static void reply_rate_limited(struct httpd_req *req, long retry_after_seconds)
@@ -124,11 +135,13 @@ static void reply_rate_limited(struct httpd_req *req, long retry_after_seconds)
 
     snprintf(value, sizeof(value), "%ld", retry_after_seconds);
     httpd_set_header(req, "Retry-After", value);
-    httpd_reply_error(req, 429, "rate_limited", "too many requests; retry after %ld s",
+    httpd_reply_error(req, 429, "rate_limited",
+                      "too many requests; retry after %ld s",
                       retry_after_seconds);
 }
 
-static void reply_issue(struct httpd_req *req, const struct otp_request *request,
+static void reply_issue(struct httpd_req *req,
+                        const struct otp_request *request,
                         const struct otp_issue_result *result)
 {
     switch (result->status) {
@@ -136,9 +149,10 @@ static void reply_issue(struct httpd_req *req, const struct otp_request *request
         count(METRIC_ISSUED, request->purpose, NULL);
         metrics_observe(METRIC_SEND_SECONDS, "", result->send_seconds);
         httpd_reply_json(req, 202,
-                         json_pack("{s:s, s:i, s:s}", "status", "sent", "expires_in",
-                                   (json_int_t)result->expires_in_seconds, "message_id",
-                                   result->message_id));
+                         json_pack("{s:s, s:i, s:s}", "status", "sent",
+                                   "expires_in",
+                                   (json_int_t)result->expires_in_seconds,
+                                   "message_id", result->message_id));
         break;
     case OTP_ISSUE_RATE_LIMITED:
         count(METRIC_RATE_LIMITED, request->purpose, NULL);
@@ -147,9 +161,11 @@ static void reply_issue(struct httpd_req *req, const struct otp_request *request
     case OTP_ISSUE_SEND_FAILED:
         count(METRIC_SEND_FAILED, request->purpose, NULL);
         metrics_observe(METRIC_SEND_SECONDS, "", result->send_seconds);
-        LOG_WARN("sending a code failed", "purpose", request->purpose, "reason", result->reason);
+        LOG_WARN("sending a code failed", "purpose", request->purpose, "reason",
+                 result->reason);
         httpd_reply_error(req, 502, "delivery_failed",
-                          "the code could not be sent and was invalidated: %s", result->reason);
+                          "the code could not be sent and was invalidated: %s",
+                          result->reason);
         break;
     }
 }
@@ -177,7 +193,8 @@ static void handle_issue(struct httpd_req *req, void *user)
     json_decref(body);
 }
 
-static void reply_verify(struct httpd_req *req, const struct otp_request *request,
+static void reply_verify(struct httpd_req *req,
+                         const struct otp_request *request,
                          struct otp_verify_result *result)
 {
     if (result->locked)
@@ -190,8 +207,8 @@ static void reply_verify(struct httpd_req *req, const struct otp_request *reques
     count(METRIC_VERIFIED, request->purpose, "success");
     httpd_set_header(req, "Cache-Control", "no-store");
     httpd_reply_json(req, 200,
-                     json_pack("{s:b, s:s, s:i}", "verified", 1, "proof", result->proof,
-                               "proof_expires_in",
+                     json_pack("{s:b, s:s, s:i}", "verified", 1, "proof",
+                               result->proof, "proof_expires_in",
                                (json_int_t)result->proof_expires_in_seconds));
 }
 
@@ -229,27 +246,32 @@ static void handle_totp_enrol(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, http->deps.authenticate_enrol, req, client_id);
+    body =
+        authenticated_body(http, http->deps.authenticate_enrol, req, client_id);
     if (body == NULL)
         return;
     account = member(body, "account");
-    rc = otp_totp_enrol(http->deps.totp, account, httpd_request_id(req), &enrolment, &err);
+    rc = otp_totp_enrol(http->deps.totp, account, httpd_request_id(req),
+                        &enrolment, &err);
     if (rc == HITO_OK) {
         httpd_set_header(req, "Cache-Control", "no-store");
         httpd_reply_json(req, 201,
-                         json_pack("{s:s, s:s, s:s}", "account", account, "secret",
-                                   enrolment.secret_base32, "otpauth_uri", enrolment.uri));
+                         json_pack("{s:s, s:s, s:s}", "account", account,
+                                   "secret", enrolment.secret_base32,
+                                   "otpauth_uri", enrolment.uri));
     } else if (rc == HITO_ERR_INVALID) {
         httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
     } else {
         LOG_ERROR("TOTP enrolment failed", "error", err.message);
-        httpd_reply_error(req, 503, "unavailable", "the TOTP store is unavailable");
+        httpd_reply_error(req, 503, "unavailable",
+                          "the TOTP store is unavailable");
     }
     OPENSSL_cleanse(&enrolment, sizeof(enrolment));
     json_decref(body);
 }
 
-static void reply_totp_verify(struct httpd_req *req, struct otp_totp_result *result)
+static void reply_totp_verify(struct httpd_req *req,
+                              struct otp_totp_result *result)
 {
     switch (result->status) {
     case OTP_TOTP_RATE_LIMITED:
@@ -259,10 +281,11 @@ static void reply_totp_verify(struct httpd_req *req, struct otp_totp_result *res
     case OTP_TOTP_OK:
         metrics_add(METRIC_TOTP, "result=\"success\"", 1);
         httpd_set_header(req, "Cache-Control", "no-store");
-        httpd_reply_json(req, 200,
-                         json_pack("{s:b, s:s, s:i}", "verified", 1, "proof", result->proof,
-                                   "proof_expires_in",
-                                   (json_int_t)result->proof_expires_in_seconds));
+        httpd_reply_json(
+            req, 200,
+            json_pack("{s:b, s:s, s:i}", "verified", 1, "proof", result->proof,
+                      "proof_expires_in",
+                      (json_int_t)result->proof_expires_in_seconds));
         break;
     case OTP_TOTP_REJECTED:
         metrics_add(METRIC_TOTP, "result=\"failure\"", 1);
@@ -283,21 +306,24 @@ static void handle_totp_verify(struct httpd_req *req, void *user)
     body = authenticated_body(http, http->deps.authenticate, req, client_id);
     if (body == NULL)
         return;
-    rc = otp_totp_verify(http->deps.totp, member(body, "account"), member(body, "code"),
-                         httpd_request_id(req), &result, &err);
+    rc = otp_totp_verify(http->deps.totp, member(body, "account"),
+                         member(body, "code"), httpd_request_id(req), &result,
+                         &err);
     if (rc == HITO_OK) {
         reply_totp_verify(req, &result);
     } else if (rc == HITO_ERR_INVALID) {
         httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
     } else {
         LOG_ERROR("TOTP verification failed", "error", err.message);
-        httpd_reply_error(req, 503, "unavailable", "the TOTP store is unavailable");
+        httpd_reply_error(req, 503, "unavailable",
+                          "the TOTP store is unavailable");
     }
     free(result.proof);
     json_decref(body);
 }
 
-struct otp_http *otp_http_new(struct httpd *srv, const struct otp_http_deps *deps,
+struct otp_http *otp_http_new(struct httpd *srv,
+                              const struct otp_http_deps *deps,
                               struct hito_error *err)
 {
     struct otp_http *http = calloc(1, sizeof(*http));
@@ -315,9 +341,11 @@ struct otp_http *otp_http_new(struct httpd *srv, const struct otp_http_deps *dep
     if (rc == HITO_OK)
         rc = httpd_route(srv, "POST", "/v1/otp/verify", handle_verify, http);
     if (rc == HITO_OK)
-        rc = httpd_route(srv, "POST", "/v1/totp/enrol", handle_totp_enrol, http);
+        rc =
+            httpd_route(srv, "POST", "/v1/totp/enrol", handle_totp_enrol, http);
     if (rc == HITO_OK)
-        rc = httpd_route(srv, "POST", "/v1/totp/verify", handle_totp_verify, http);
+        rc = httpd_route(srv, "POST", "/v1/totp/verify", handle_totp_verify,
+                         http);
     if (rc != HITO_OK) {
         hito_error_set(err, rc, "adding the OTP routes failed");
         free(http);

@@ -24,8 +24,9 @@
  * when absent). Returns 0 and copies the client id (size bytes), or
  * HITO_ERR_AUTH (401) or HITO_ERR_UNAVAILABLE (503) with a reason in err.
  */
-typedef int (*otp_http_authenticate_fn)(void *user, const char *authorization, char *client_id,
-                                        size_t size, struct hito_error *err);
+typedef int (*otp_http_authenticate_fn)(void *user, const char *authorization,
+                                        char *client_id, size_t size,
+                                        struct hito_error *err);
 
 struct otp_http_deps {
     struct otp_service *service;
@@ -44,7 +45,8 @@ struct otp_http;
  * Adds the API routes to srv. deps is copied; what it points to must
  * outlive the server. Free the result after httpd_free(srv).
  */
-struct otp_http *otp_http_new(struct httpd *srv, const struct otp_http_deps *deps,
+struct otp_http *otp_http_new(struct httpd *srv,
+                              const struct otp_http_deps *deps,
                               struct hito_error *err);
 void otp_http_free(struct otp_http *http);
 

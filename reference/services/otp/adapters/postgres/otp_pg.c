@@ -13,7 +13,8 @@
 
 #define OTP_PG_NONCE_SIZE 12
 #define OTP_PG_TAG_SIZE 16
-#define OTP_PG_SEALED_MAX (OTP_PG_NONCE_SIZE + OTP_TOTP_SECRET_MAX + OTP_PG_TAG_SIZE)
+#define OTP_PG_SEALED_MAX                                                      \
+    (OTP_PG_NONCE_SIZE + OTP_TOTP_SECRET_MAX + OTP_PG_TAG_SIZE)
 /* bytea in hex input/output form: "\x" and two digits per byte. */
 #define OTP_PG_HEX_MAX (2 + 2 * OTP_PG_SEALED_MAX + 1)
 #define OTP_PG_NUMBER_SIZE 24
@@ -24,7 +25,8 @@ struct otp_pg {
     unsigned char seal_key[OTP_PG_SEAL_KEY_SIZE];
 };
 
-struct otp_pg *otp_pg_new(struct db_pool *pool, const unsigned char seal_key[OTP_PG_SEAL_KEY_SIZE],
+struct otp_pg *otp_pg_new(struct db_pool *pool,
+                          const unsigned char seal_key[OTP_PG_SEAL_KEY_SIZE],
                           struct hito_error *err)
 {
     struct otp_pg *pg = calloc(1, sizeof(*pg));
@@ -35,8 +37,8 @@ struct otp_pg *otp_pg_new(struct db_pool *pool, const unsigned char seal_key[OTP
     }
     pg->pool = pool;
     memcpy(pg->seal_key, seal_key, OTP_PG_SEAL_KEY_SIZE);
-    metrics_define(OTP_PG_AUDIT_FAILURES, "Audit events that could not be written.",
-                   METRICS_COUNTER);
+    metrics_define(OTP_PG_AUDIT_FAILURES,
+                   "Audit events that could not be written.", METRICS_COUNTER);
     return pg;
 }
 
@@ -49,8 +51,9 @@ void otp_pg_free(struct otp_pg *pg)
 }
 
 /* Runs one statement on a pooled connection. */
-static int exec(struct otp_pg *pg, const char *sql, int nparams, const char *const *params,
-                PGresult **out, struct hito_error *err)
+static int exec(struct otp_pg *pg, const char *sql, int nparams,
+                const char *const *params, PGresult **out,
+                struct hito_error *err)
 {
     PGconn *conn = NULL;
     int rc;
@@ -63,21 +66,24 @@ static int exec(struct otp_pg *pg, const char *sql, int nparams, const char *con
     return rc;
 }
 
-static int audit_record(void *self, const struct otp_audit_event *event, struct hito_error *err)
+static int audit_record(void *self, const struct otp_audit_event *event,
+                        struct hito_error *err)
 {
-    static const char sql[] = "INSERT INTO otp_audit "
-                              "(event, subject, purpose, client_id, request_id, detail) "
-                              "VALUES ($1, $2, $3, $4, $5, $6)";
-    const char *params[] = { event->event,     event->subject,    event->purpose,
-                             event->client_id, event->request_id, event->detail };
+    static const char sql[] =
+        "INSERT INTO otp_audit "
+        "(event, subject, purpose, client_id, request_id, detail) "
+        "VALUES ($1, $2, $3, $4, $5, $6)";
+    const char *params[] = { event->event,      event->subject,
+                             event->purpose,    event->client_id,
+                             event->request_id, event->detail };
     struct hito_error local = { 0 };
     int rc;
 
     rc = exec(self, sql, 6, params, NULL, &local);
     if (rc != HITO_OK) {
         metrics_add(OTP_PG_AUDIT_FAILURES, "", 1);
-        LOG_ERROR("writing an audit event failed", "event", event->event, "error",
-                  local.message);
+        LOG_ERROR("writing an audit event failed", "event", event->event,
+                  "error", local.message);
         if (err != NULL)
             *err = local;
     }
@@ -92,29 +98,32 @@ struct otp_audit otp_pg_audit(struct otp_pg *pg)
 }
 
 /* Seals secret as nonce || ciphertext || tag; returns the length or -1. */
-static int seal(const struct otp_pg *pg, const char *account, const unsigned char *secret,
-                size_t len, unsigned char *out)
+static int seal(const struct otp_pg *pg, const char *account,
+                const unsigned char *secret, size_t len, unsigned char *out)
 {
     EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
     int n = 0, final_len = 0, ok;
 
     if (ctx == NULL)
         return -1;
-    ok = EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) &&
-         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, OTP_PG_NONCE_SIZE, NULL) &&
-         EVP_EncryptInit_ex(ctx, NULL, NULL, pg->seal_key, out) &&
-         EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)account, (int)strlen(account)) &&
-         EVP_EncryptUpdate(ctx, out + OTP_PG_NONCE_SIZE, &n, secret, (int)len) &&
-         EVP_EncryptFinal_ex(ctx, out + OTP_PG_NONCE_SIZE + n, &final_len) &&
-         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, OTP_PG_TAG_SIZE,
-                             out + OTP_PG_NONCE_SIZE + n + final_len);
+    ok =
+        EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) &&
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, OTP_PG_NONCE_SIZE,
+                            NULL) &&
+        EVP_EncryptInit_ex(ctx, NULL, NULL, pg->seal_key, out) &&
+        EVP_EncryptUpdate(ctx, NULL, &n, (const unsigned char *)account,
+                          (int)strlen(account)) &&
+        EVP_EncryptUpdate(ctx, out + OTP_PG_NONCE_SIZE, &n, secret, (int)len) &&
+        EVP_EncryptFinal_ex(ctx, out + OTP_PG_NONCE_SIZE + n, &final_len) &&
+        EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, OTP_PG_TAG_SIZE,
+                            out + OTP_PG_NONCE_SIZE + n + final_len);
     EVP_CIPHER_CTX_free(ctx);
     return ok ? OTP_PG_NONCE_SIZE + n + final_len + OTP_PG_TAG_SIZE : -1;
 }
 
 /* Opens a sealed secret; returns its length, or -1 when it was altered. */
-static int unseal(const struct otp_pg *pg, const char *account, const unsigned char *in,
-                  size_t len, unsigned char *out)
+static int unseal(const struct otp_pg *pg, const char *account,
+                  const unsigned char *in, size_t len, unsigned char *out)
 {
     EVP_CIPHER_CTX *ctx;
     int n = 0, final_len = 0, ok;
@@ -126,9 +135,11 @@ static int unseal(const struct otp_pg *pg, const char *account, const unsigned c
     if (ctx == NULL)
         return -1;
     ok = EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL) &&
-         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, OTP_PG_NONCE_SIZE, NULL) &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, OTP_PG_NONCE_SIZE,
+                             NULL) &&
          EVP_DecryptInit_ex(ctx, NULL, NULL, pg->seal_key, in) &&
-         EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)account, (int)strlen(account)) &&
+         EVP_DecryptUpdate(ctx, NULL, &n, (const unsigned char *)account,
+                           (int)strlen(account)) &&
          EVP_DecryptUpdate(ctx, out, &n, in + OTP_PG_NONCE_SIZE, (int)body) &&
          EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, OTP_PG_TAG_SIZE,
                              (void *)(in + len - OTP_PG_TAG_SIZE)) &&
@@ -167,35 +178,41 @@ static int from_bytea_hex(const char *text, unsigned char *out, size_t size)
     return (int)((len - 2) / 2);
 }
 
-static int totp_put_secret(void *self, const char *account, const unsigned char *secret,
-                           size_t len, struct hito_error *err)
+static int totp_put_secret(void *self, const char *account,
+                           const unsigned char *secret, size_t len,
+                           struct hito_error *err)
 {
-    static const char sql[] =
-        "INSERT INTO otp_totp_enrolment (account, secret, last_step) VALUES ($1, $2, NULL) "
-        "ON CONFLICT (account) DO UPDATE SET secret = EXCLUDED.secret, last_step = NULL, "
-        "enrolled_at = now()";
+    static const char sql[] = "INSERT INTO otp_totp_enrolment (account, "
+                              "secret, last_step) VALUES ($1, $2, NULL) "
+                              "ON CONFLICT (account) DO UPDATE SET secret = "
+                              "EXCLUDED.secret, last_step = NULL, "
+                              "enrolled_at = now()";
     unsigned char sealed[OTP_PG_SEALED_MAX];
     char hex[OTP_PG_HEX_MAX];
     const char *params[] = { account, hex };
     int sealed_len;
 
     if (len > OTP_TOTP_SECRET_MAX)
-        return hito_error_set(err, HITO_ERR_LIMIT, "a TOTP secret is %d bytes at most",
+        return hito_error_set(err, HITO_ERR_LIMIT,
+                              "a TOTP secret is %d bytes at most",
                               OTP_TOTP_SECRET_MAX);
     /* A fresh random nonce per seal, as AES-GCM requires. */
     if (RAND_bytes(sealed, OTP_PG_NONCE_SIZE) != 1)
         return hito_error_set(err, HITO_ERR_IO, "random generator failed");
     sealed_len = seal(self, account, secret, len, sealed);
     if (sealed_len < 0)
-        return hito_error_set(err, HITO_ERR_IO, "sealing the TOTP secret failed");
+        return hito_error_set(err, HITO_ERR_IO,
+                              "sealing the TOTP secret failed");
     to_bytea_hex(sealed, (size_t)sealed_len, hex);
     return exec(self, sql, 2, params, NULL, err);
 }
 
-static int totp_get_secret(void *self, const char *account, unsigned char *secret, size_t *len,
+static int totp_get_secret(void *self, const char *account,
+                           unsigned char *secret, size_t *len,
                            struct hito_error *err)
 {
-    static const char sql[] = "SELECT secret FROM otp_totp_enrolment WHERE account = $1";
+    static const char sql[] =
+        "SELECT secret FROM otp_totp_enrolment WHERE account = $1";
     const char *params[] = { account };
     unsigned char sealed[OTP_PG_SEALED_MAX];
     PGresult *res = NULL;
@@ -211,11 +228,14 @@ static int totp_get_secret(void *self, const char *account, unsigned char *secre
     }
     sealed_len = from_bytea_hex(PQgetvalue(res, 0, 0), sealed, sizeof(sealed));
     PQclear(res);
-    opened = sealed_len < 0 ? -1 : unseal(self, account, sealed, (size_t)sealed_len, secret);
+    opened = sealed_len < 0
+                 ? -1
+                 : unseal(self, account, sealed, (size_t)sealed_len, secret);
     if (opened < 0)
-        return hito_error_set(err, HITO_ERR_PROTOCOL,
-                              "the TOTP secret of %s cannot be opened with the current key",
-                              account);
+        return hito_error_set(
+            err, HITO_ERR_PROTOCOL,
+            "the TOTP secret of %s cannot be opened with the current key",
+            account);
     *len = (size_t)opened;
     return HITO_OK;
 }
@@ -224,8 +244,9 @@ static int totp_use_step(void *self, const char *account, long long step,
                          struct hito_error *err)
 {
     /* One statement, so two verifications of one step cannot both pass. */
-    static const char sql[] = "UPDATE otp_totp_enrolment SET last_step = $2 "
-                              "WHERE account = $1 AND (last_step IS NULL OR last_step < $2)";
+    static const char sql[] =
+        "UPDATE otp_totp_enrolment SET last_step = $2 "
+        "WHERE account = $1 AND (last_step IS NULL OR last_step < $2)";
     char step_text[OTP_PG_NUMBER_SIZE];
     const char *params[] = { account, step_text };
     PGresult *res = NULL;
@@ -240,7 +261,8 @@ static int totp_use_step(void *self, const char *account, long long step,
     return rc;
 }
 
-static const struct otp_totp_store_ops totp_ops = { totp_put_secret, totp_get_secret,
+static const struct otp_totp_store_ops totp_ops = { totp_put_secret,
+                                                    totp_get_secret,
                                                     totp_use_step };
 
 struct otp_totp_store otp_pg_totp_store(struct otp_pg *pg)

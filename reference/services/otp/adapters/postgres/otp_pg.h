@@ -23,7 +23,8 @@ struct otp_pg;
  * Creates the adapter on pool (not owned; it must outlive the adapter) with
  * the 32-byte sealing key (copied).
  */
-struct otp_pg *otp_pg_new(struct db_pool *pool, const unsigned char seal_key[OTP_PG_SEAL_KEY_SIZE],
+struct otp_pg *otp_pg_new(struct db_pool *pool,
+                          const unsigned char seal_key[OTP_PG_SEAL_KEY_SIZE],
                           struct hito_error *err);
 void otp_pg_free(struct otp_pg *pg);
 

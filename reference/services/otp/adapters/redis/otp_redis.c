@@ -49,7 +49,8 @@ static const char acquire_script[] =
     "    local t = redis.call('PTTL', KEYS[2*i-1])\n"
     "    if t > wait then wait = t end\n"
     "  end\n"
-    "  if cap > 0 and tonumber(redis.call('GET', KEYS[2*i]) or '0') >= cap then\n"
+    "  local count = tonumber(redis.call('GET', KEYS[2*i]) or '0')\n"
+    "  if cap > 0 and count >= cap then\n"
     "    local t = redis.call('PTTL', KEYS[2*i])\n"
     "    if t < 0 then t = window end\n"
     "    if t > wait then wait = t end\n"
@@ -58,8 +59,10 @@ static const char acquire_script[] =
     "if wait > 0 then return wait end\n"
     "for i = 1, n do\n"
     "  local cooldown = tonumber(ARGV[3*i-2])\n"
-    "  if cooldown > 0 then redis.call('SET', KEYS[2*i-1], '1', 'PX', cooldown) end\n"
-    "  if tonumber(ARGV[3*i-1]) > 0 and redis.call('INCR', KEYS[2*i]) == 1 then\n"
+    "  if cooldown > 0 then redis.call('SET', KEYS[2*i-1], '1', 'PX', "
+    "cooldown) end\n"
+    "  if tonumber(ARGV[3*i-1]) > 0 and redis.call('INCR', KEYS[2*i]) == 1 "
+    "then\n"
     "    redis.call('PEXPIRE', KEYS[2*i], ARGV[3*i])\n"
     "  end\n"
     "end\n"
@@ -69,10 +72,12 @@ struct otp_redis {
     struct redisc *client;
 };
 
-struct otp_redis *otp_redis_new(const char *host, int port, const char *password,
-                                struct hito_error *err)
+struct otp_redis *otp_redis_new(const char *host, int port,
+                                const char *password, struct hito_error *err)
 {
-    struct redisc_options opts = { .host = host, .port = port, .password = password };
+    struct redisc_options opts = { .host = host,
+                                   .port = port,
+                                   .password = password };
     struct otp_redis *redis = calloc(1, sizeof(*redis));
 
     if (redis == NULL) {
@@ -102,8 +107,8 @@ void otp_redis_free(struct otp_redis *redis)
  * Redis ran it. An attempt or a send is then counted twice, and a right
  * code may be reported as already used.
  */
-static redisReply *run(struct otp_redis *redis, int argc, const char **argv, int *rc,
-                       struct hito_error *err)
+static redisReply *run(struct otp_redis *redis, int argc, const char **argv,
+                       int *rc, struct hito_error *err)
 {
     redisReply *reply = NULL;
 
@@ -116,8 +121,8 @@ static void code_key(char *out, const char *subject, const char *purpose)
     snprintf(out, OTP_REDIS_KEY_SIZE, "otp:code:%s:%s", purpose, subject);
 }
 
-static int store_put(void *self, const char *subject, const char *purpose, const char *digest,
-                     long ttl_ms, struct hito_error *err)
+static int store_put(void *self, const char *subject, const char *purpose,
+                     const char *digest, long ttl_ms, struct hito_error *err)
 {
     char key[OTP_REDIS_KEY_SIZE], ttl[OTP_REDIS_NUMBER_SIZE];
     const char *argv[] = { "EVAL", put_script, "1", key, digest, ttl };
@@ -133,8 +138,9 @@ static int store_put(void *self, const char *subject, const char *purpose, const
     return HITO_OK;
 }
 
-static int store_begin_attempt(void *self, const char *subject, const char *purpose,
-                               int max_attempts, char digest[OTP_DIGEST_HEX_SIZE], int *attempts,
+static int store_begin_attempt(void *self, const char *subject,
+                               const char *purpose, int max_attempts,
+                               char digest[OTP_DIGEST_HEX_SIZE], int *attempts,
                                struct hito_error *err)
 {
     char key[OTP_REDIS_KEY_SIZE], max[OTP_REDIS_NUMBER_SIZE];
@@ -150,7 +156,8 @@ static int store_begin_attempt(void *self, const char *subject, const char *purp
 
     rc = HITO_ERR_NOT_FOUND;
     if (reply->type != REDIS_REPLY_ARRAY || reply->elements < 2) {
-        rc = hito_error_set(err, HITO_ERR_PROTOCOL, "unexpected reply to the attempt script");
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "unexpected reply to the attempt script");
     } else {
         *attempts = (int)reply->element[1]->integer;
         if (reply->element[0]->integer == 1 && reply->elements == 3 &&
@@ -164,8 +171,8 @@ static int store_begin_attempt(void *self, const char *subject, const char *purp
     return rc;
 }
 
-static int store_take(void *self, const char *subject, const char *purpose, const char *digest,
-                      struct hito_error *err)
+static int store_take(void *self, const char *subject, const char *purpose,
+                      const char *digest, struct hito_error *err)
 {
     char key[OTP_REDIS_KEY_SIZE];
     const char *argv[] = { "EVAL", take_script, "1", key, digest };
@@ -176,21 +183,24 @@ static int store_take(void *self, const char *subject, const char *purpose, cons
     reply = run(self, 5, argv, &rc, err);
     if (reply == NULL)
         return rc;
-    rc = reply->type == REDIS_REPLY_INTEGER && reply->integer == 1 ? HITO_OK
-                                                                   : HITO_ERR_NOT_FOUND;
+    rc = reply->type == REDIS_REPLY_INTEGER && reply->integer == 1
+             ? HITO_OK
+             : HITO_ERR_NOT_FOUND;
     freeReplyObject(reply);
     return rc;
 }
 
-static const struct otp_store_ops store_ops = { store_put, store_begin_attempt, store_take };
+static const struct otp_store_ops store_ops = { store_put, store_begin_attempt,
+                                                store_take };
 
 struct otp_store otp_redis_store(struct otp_redis *redis)
 {
     return (struct otp_store){ &store_ops, redis };
 }
 
-static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size_t count,
-                           long *retry_after_ms, struct hito_error *err)
+static int limiter_acquire(void *self, const struct otp_rate_limit *limits,
+                           size_t count, long *retry_after_ms,
+                           struct hito_error *err)
 {
     char keys[2 * OTP_REDIS_MAX_LIMITS][OTP_REDIS_KEY_SIZE];
     char numbers[3 * OTP_REDIS_MAX_LIMITS][OTP_REDIS_NUMBER_SIZE];
@@ -208,15 +218,20 @@ static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size
     argv[argc++] = acquire_script;
     argv[argc++] = key_count;
     for (size_t i = 0; i < count; i++) {
-        snprintf(keys[2 * i], OTP_REDIS_KEY_SIZE, "otp:rl:cd:%s", limits[i].key);
-        snprintf(keys[2 * i + 1], OTP_REDIS_KEY_SIZE, "otp:rl:n:%s", limits[i].key);
+        snprintf(keys[2 * i], OTP_REDIS_KEY_SIZE, "otp:rl:cd:%s",
+                 limits[i].key);
+        snprintf(keys[2 * i + 1], OTP_REDIS_KEY_SIZE, "otp:rl:n:%s",
+                 limits[i].key);
         argv[argc++] = keys[2 * i];
         argv[argc++] = keys[2 * i + 1];
     }
     for (size_t i = 0; i < count; i++) {
-        snprintf(numbers[3 * i], OTP_REDIS_NUMBER_SIZE, "%ld", limits[i].cooldown_ms);
-        snprintf(numbers[3 * i + 1], OTP_REDIS_NUMBER_SIZE, "%ld", limits[i].cap);
-        snprintf(numbers[3 * i + 2], OTP_REDIS_NUMBER_SIZE, "%ld", limits[i].window_ms);
+        snprintf(numbers[3 * i], OTP_REDIS_NUMBER_SIZE, "%ld",
+                 limits[i].cooldown_ms);
+        snprintf(numbers[3 * i + 1], OTP_REDIS_NUMBER_SIZE, "%ld",
+                 limits[i].cap);
+        snprintf(numbers[3 * i + 2], OTP_REDIS_NUMBER_SIZE, "%ld",
+                 limits[i].window_ms);
         for (int j = 0; j < 3; j++)
             argv[argc++] = numbers[3 * i + j];
     }
@@ -225,7 +240,8 @@ static int limiter_acquire(void *self, const struct otp_rate_limit *limits, size
     if (reply == NULL)
         return rc;
     if (reply->type != REDIS_REPLY_INTEGER)
-        rc = hito_error_set(err, HITO_ERR_PROTOCOL, "unexpected reply to the limit script");
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "unexpected reply to the limit script");
     else if (reply->integer > 0) {
         *retry_after_ms = (long)reply->integer;
         rc = hito_error_set(err, HITO_ERR_LIMIT, "sending limit reached");

@@ -22,8 +22,8 @@ struct otp_redis;
  * empty. Returns NULL with err filled (HITO_ERR_UNAVAILABLE, HITO_ERR_AUTH)
  * on failure.
  */
-struct otp_redis *otp_redis_new(const char *host, int port, const char *password,
-                                struct hito_error *err);
+struct otp_redis *otp_redis_new(const char *host, int port,
+                                const char *password, struct hito_error *err);
 void otp_redis_free(struct otp_redis *redis);
 
 /* Returns the ports backed by redis; they live as long as redis. */

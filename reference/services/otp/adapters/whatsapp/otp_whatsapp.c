@@ -28,12 +28,15 @@ struct otp_whatsapp *otp_whatsapp_new(const struct otp_whatsapp_options *opts,
 {
     struct otp_whatsapp *whatsapp;
 
-    if (opts->base_url == NULL || opts->template_name == NULL || opts->language == NULL ||
-        strlen(opts->base_url) + strlen("/v1/messages") >= OTP_WHATSAPP_URL_SIZE ||
+    if (opts->base_url == NULL || opts->template_name == NULL ||
+        opts->language == NULL ||
+        strlen(opts->base_url) + strlen("/v1/messages") >=
+            OTP_WHATSAPP_URL_SIZE ||
         strlen(opts->template_name) >= OTP_WHATSAPP_NAME_SIZE ||
         strlen(opts->language) >= OTP_WHATSAPP_NAME_SIZE) {
-        hito_error_set(err, HITO_ERR_INVALID, "WhatsApp URL, template or language is missing "
-                                              "or too long");
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "WhatsApp URL, template or language is missing "
+                       "or too long");
         return NULL;
     }
     whatsapp = calloc(1, sizeof(*whatsapp));
@@ -41,10 +44,12 @@ struct otp_whatsapp *otp_whatsapp_new(const struct otp_whatsapp_options *opts,
         hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
         return NULL;
     }
-    snprintf(whatsapp->url, sizeof(whatsapp->url), "%s/v1/messages", opts->base_url);
+    snprintf(whatsapp->url, sizeof(whatsapp->url), "%s/v1/messages",
+             opts->base_url);
     snprintf(whatsapp->template_name, sizeof(whatsapp->template_name), "%s",
              opts->template_name);
-    snprintf(whatsapp->language, sizeof(whatsapp->language), "%s", opts->language);
+    snprintf(whatsapp->language, sizeof(whatsapp->language), "%s",
+             opts->language);
     whatsapp->timeout_ms = opts->timeout_ms;
     whatsapp->tokens = opts->tokens;
     return whatsapp;
@@ -61,10 +66,11 @@ char *otp_whatsapp_body(const struct otp_whatsapp *whatsapp, const char *phone,
     json_t *body = json_pack(
         "{s:s, s:s, s:s, s:{s:s, s:{s:s}, s:[{s:s, s:[{s:s, s:s}]}, "
         "{s:s, s:s, s:s, s:[{s:s, s:s}]}]}}",
-        "messaging_product", "whatsapp", "to", phone, "type", "template", "template", "name",
-        whatsapp->template_name, "language", "code", whatsapp->language, "components", "type",
-        "body", "parameters", "type", "text", "text", code, "type", "button", "sub_type", "url",
-        "index", "0", "parameters", "type", "text", "text", code);
+        "messaging_product", "whatsapp", "to", phone, "type", "template",
+        "template", "name", whatsapp->template_name, "language", "code",
+        whatsapp->language, "components", "type", "body", "parameters", "type",
+        "text", "text", code, "type", "button", "sub_type", "url", "index", "0",
+        "parameters", "type", "text", "text", code);
     char *text;
 
     if (body == NULL)
@@ -74,7 +80,8 @@ char *otp_whatsapp_body(const struct otp_whatsapp *whatsapp, const char *phone,
     return text;
 }
 
-/* Copies the message id of a 2xx reply; HITO_ERR_PROTOCOL when there is none. */
+/* Copies the message id of a 2xx reply; HITO_ERR_PROTOCOL when there is none.
+ */
 static int read_message_id(const struct httpc_response *res, char *message_id,
                            struct hito_error *err)
 {
@@ -83,12 +90,13 @@ static int read_message_id(const struct httpc_response *res, char *message_id,
     int rc = HITO_OK;
 
     if (id == NULL)
-        id = json_string_value(
-            json_object_get(json_array_get(json_object_get(root, "messages"), 0), "id"));
+        id = json_string_value(json_object_get(
+            json_array_get(json_object_get(root, "messages"), 0), "id"));
     if (id == NULL || strlen(id) >= OTP_MESSAGE_ID_SIZE)
-        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
-                            "the WhatsApp service returned %ld without a message id",
-                            res->status);
+        rc = hito_error_set(
+            err, HITO_ERR_PROTOCOL,
+            "the WhatsApp service returned %ld without a message id",
+            res->status);
     else
         snprintf(message_id, OTP_MESSAGE_ID_SIZE, "%s", id);
     json_decref(root);
@@ -96,7 +104,8 @@ static int read_message_id(const struct httpc_response *res, char *message_id,
 }
 
 /* Reports a non-2xx reply with the service's error message when it has one. */
-static int report_refusal(const struct httpc_response *res, struct hito_error *err)
+static int report_refusal(const struct httpc_response *res,
+                          struct hito_error *err)
 {
     json_t *root = json_loadb(res->body, res->body_len, 0, NULL);
     json_t *error = json_object_get(root, "error");
@@ -105,9 +114,10 @@ static int report_refusal(const struct httpc_response *res, struct hito_error *e
 
     if (message == NULL)
         message = json_string_value(error);
-    rc = hito_error_set(err, res->status >= 500 ? HITO_ERR_UNAVAILABLE : HITO_ERR_PROTOCOL,
-                        "the WhatsApp service returned %ld: %.*s", res->status,
-                        OTP_WHATSAPP_REASON_MAX, message ? message : "no error message");
+    rc = hito_error_set(
+        err, res->status >= 500 ? HITO_ERR_UNAVAILABLE : HITO_ERR_PROTOCOL,
+        "the WhatsApp service returned %ld: %.*s", res->status,
+        OTP_WHATSAPP_REASON_MAX, message ? message : "no error message");
     json_decref(root);
     return rc;
 }
@@ -116,7 +126,8 @@ static int report_refusal(const struct httpc_response *res, struct hito_error *e
  * Stores in *header "Authorization: Bearer <token>" (the caller frees it),
  * or NULL when the notifier has no token cache.
  */
-static int bearer_header(struct otp_whatsapp *whatsapp, char **header, struct hito_error *err)
+static int bearer_header(struct otp_whatsapp *whatsapp, char **header,
+                         struct hito_error *err)
 {
     char *token = NULL;
     int rc;
@@ -128,25 +139,30 @@ static int bearer_header(struct otp_whatsapp *whatsapp, char **header, struct hi
     if (rc != HITO_OK) {
         LOG_WARN("getting a token for the WhatsApp service failed", "error",
                  err ? err->message : "");
-        return hito_error_set(err, HITO_ERR_UNAVAILABLE,
-                              "no token for the WhatsApp service could be obtained");
+        return hito_error_set(
+            err, HITO_ERR_UNAVAILABLE,
+            "no token for the WhatsApp service could be obtained");
     }
     *header = malloc(OTP_WHATSAPP_AUTH_HEADER_SIZE);
     if (*header != NULL)
-        snprintf(*header, OTP_WHATSAPP_AUTH_HEADER_SIZE, "Authorization: Bearer %s", token);
+        snprintf(*header, OTP_WHATSAPP_AUTH_HEADER_SIZE,
+                 "Authorization: Bearer %s", token);
     free(token);
-    return *header != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    return *header != NULL
+               ? HITO_OK
+               : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
 }
 
-static int send_code(void *self, const char *phone, const char *code, const char *purpose,
-                     const char *request_id, char message_id[OTP_MESSAGE_ID_SIZE],
+static int send_code(void *self, const char *phone, const char *code,
+                     const char *purpose, const char *request_id,
+                     char message_id[OTP_MESSAGE_ID_SIZE],
                      struct hito_error *err)
 {
     struct otp_whatsapp *whatsapp = self;
     char request_id_header[OTP_WHATSAPP_HEADER_SIZE];
     char *auth_header = NULL;
-    const char *headers[] = { "Content-Type: application/json", request_id_header, NULL,
-                              NULL };
+    const char *headers[] = { "Content-Type: application/json",
+                              request_id_header, NULL, NULL };
     struct httpc_request req = { 0 };
     struct httpc_response res = { 0 };
     char *body;
@@ -162,8 +178,8 @@ static int send_code(void *self, const char *phone, const char *code, const char
         free(auth_header);
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     }
-    snprintf(request_id_header, sizeof(request_id_header), "X-Request-Id: %.100s",
-             request_id ? request_id : "-");
+    snprintf(request_id_header, sizeof(request_id_header),
+             "X-Request-Id: %.100s", request_id ? request_id : "-");
     req.method = "POST";
     req.url = whatsapp->url;
     req.headers = headers;
@@ -177,7 +193,8 @@ static int send_code(void *self, const char *phone, const char *code, const char
     free(auth_header);
     /* The caller's reply names no internal address, so the detail is logged. */
     if (rc != HITO_OK)
-        LOG_WARN("the WhatsApp service request failed", "error", err ? err->message : "");
+        LOG_WARN("the WhatsApp service request failed", "error",
+                 err ? err->message : "");
     if (rc == HITO_OK && res.status == 401 && whatsapp->tokens != NULL)
         token_cache_invalidate(whatsapp->tokens);
     if (rc == HITO_OK && (res.status < 200 || res.status > 299))
@@ -185,10 +202,12 @@ static int send_code(void *self, const char *phone, const char *code, const char
     else if (rc == HITO_OK)
         rc = read_message_id(&res, message_id, err);
     else if (rc == HITO_ERR_TIMEOUT)
-        rc = hito_error_set(err, HITO_ERR_TIMEOUT, "the WhatsApp service timed out after %ld ms",
+        rc = hito_error_set(err, HITO_ERR_TIMEOUT,
+                            "the WhatsApp service timed out after %ld ms",
                             whatsapp->timeout_ms);
     else
-        rc = hito_error_set(err, HITO_ERR_UNAVAILABLE, "the WhatsApp service is unreachable");
+        rc = hito_error_set(err, HITO_ERR_UNAVAILABLE,
+                            "the WhatsApp service is unreachable");
     httpc_response_free(&res);
     return rc;
 }

@@ -19,9 +19,9 @@
 #define OTP_WHATSAPP_NAME_SIZE 128
 
 struct otp_whatsapp_options {
-    const char *base_url;     /* "http://127.0.0.1:21820" */
+    const char *base_url; /* "http://127.0.0.1:21820" */
     const char *template_name;
-    const char *language;     /* template language code, "es" */
+    const char *language; /* template language code, "es" */
     long timeout_ms;
     struct token_cache *tokens; /* bearer tokens for the call; NULL: none */
 };
