@@ -250,7 +250,12 @@ static int load_profile(struct target *t, const char *path,
     else
         snprintf(secrets, sizeof(secrets), "%.*s/%s", (int)(slash - path), path,
                  name);
-    return load_file(t, secrets, 1, err);
+    rc = load_file(t, secrets, 1, err);
+    if (rc == HITO_ERR_NOT_FOUND)
+        return hito_error_set(err, rc,
+                              "%s sets SECRETS_FILE=%s, but %s is missing",
+                              path, name, secrets);
+    return rc;
 }
 
 int target_load(const char *spec, const char *root, const char *env,
