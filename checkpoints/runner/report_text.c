@@ -128,10 +128,10 @@ static void md_inline(struct strbuf *sb, const char *s)
     }
 }
 
-/* Appends s as a fenced block; a fence inside s is broken up. */
-static void md_block(struct strbuf *sb, const char *s)
+/* Appends a label and s as a fenced block; a fence inside s is broken up. */
+static void md_block(struct strbuf *sb, const char *label, const char *s)
 {
-    strbuf_puts(sb, "\n~~~~text\n");
+    strbuf_printf(sb, "\n   %s:\n\n~~~~text\n", label);
     for (; s && *s; s++) {
         if (*s == '~' && s[1] == '~' && s[2] == '~')
             strbuf_puts(sb, "~ ");
@@ -185,8 +185,8 @@ static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
             }
             if (ev->kind == EVENT_EXCHANGE) {
                 strbuf_printf(sb, " (%.1f ms)\n", ev->elapsed_ms);
-                md_block(sb, ev->sent);
-                md_block(sb, ev->received);
+                md_block(sb, "Sent", ev->sent);
+                md_block(sb, "Received", ev->received);
             }
             strbuf_putc(sb, '\n');
         }
