@@ -2,7 +2,13 @@ module hito/tools/krakend
 
 go 1.23.0
 
-require github.com/devopsfaith/krakend-ce v1.4.1
+require (
+	github.com/devopsfaith/krakend-ce v1.4.1
+	github.com/devopsfaith/krakend-cobra v1.4.0
+	github.com/devopsfaith/krakend-flexibleconfig v1.4.0
+	github.com/devopsfaith/krakend-viper v1.4.0
+	github.com/luraproject/lura v1.4.1
+)
 
 require (
 	cloud.google.com/go v0.72.0 // indirect
@@ -56,10 +62,8 @@ require (
 	github.com/devopsfaith/krakend-botdetector v1.4.0 // indirect
 	github.com/devopsfaith/krakend-cel v1.4.0 // indirect
 	github.com/devopsfaith/krakend-circuitbreaker v1.4.0 // indirect
-	github.com/devopsfaith/krakend-cobra v1.4.0 // indirect
 	github.com/devopsfaith/krakend-consul v1.4.0 // indirect
 	github.com/devopsfaith/krakend-cors v1.4.0 // indirect
-	github.com/devopsfaith/krakend-flexibleconfig v1.4.0 // indirect
 	github.com/devopsfaith/krakend-gelf v1.4.0 // indirect
 	github.com/devopsfaith/krakend-gologging v1.4.0 // indirect
 	github.com/devopsfaith/krakend-httpcache v1.4.0 // indirect
@@ -78,7 +82,6 @@ require (
 	github.com/devopsfaith/krakend-ratelimit v1.4.0 // indirect
 	github.com/devopsfaith/krakend-rss v1.4.0 // indirect
 	github.com/devopsfaith/krakend-usage v1.4.0 // indirect
-	github.com/devopsfaith/krakend-viper v1.4.0 // indirect
 	github.com/devopsfaith/krakend-xml v1.4.0 // indirect
 	github.com/dimchansky/utfbom v1.1.1 // indirect
 	github.com/dlclark/regexp2 v1.1.6 // indirect
@@ -133,7 +136,6 @@ require (
 	github.com/klauspost/compress v1.11.3 // indirect
 	github.com/kpacha/opencensus-influxdb v0.0.0-20181102202715-663e2683a27c // indirect
 	github.com/leodido/go-urn v1.2.0 // indirect
-	github.com/luraproject/lura v1.4.1 // indirect
 	github.com/magiconair/properties v1.8.1 // indirect
 	github.com/mattn/go-colorable v0.1.6 // indirect
 	github.com/mattn/go-isatty v0.0.12 // indirect
