@@ -12,6 +12,7 @@
 
 struct transfer {
     struct httpc_response *res;
+    size_t capacity;             /* bytes allocated for res->body */
     int over_limit;
 };
 
@@ -34,11 +35,19 @@ static size_t on_body(char *data, size_t size, size_t count, void *user)
         t->over_limit = 1;
         return 0;
     }
-    grown = realloc(res->body, res->body_len + len + 1);
-    if (grown == NULL)
-        return 0;
-    memcpy(grown + res->body_len, data, len);
-    res->body = grown;
+    if (res->body_len + len + 1 > t->capacity) {
+        /* Doubling keeps the copying linear in the body size. */
+        size_t capacity = t->capacity ? t->capacity : 4096;
+
+        while (capacity < res->body_len + len + 1)
+            capacity *= 2;
+        grown = realloc(res->body, capacity);
+        if (grown == NULL)
+            return 0;
+        res->body = grown;
+        t->capacity = capacity;
+    }
+    memcpy(res->body + res->body_len, data, len);
     res->body_len += len;
     res->body[res->body_len] = '\0';
     return len;
@@ -187,7 +196,7 @@ int httpc_do(const struct httpc_request *req, struct httpc_response *res,
              struct hito_error *err)
 {
     char error_text[CURL_ERROR_SIZE] = "";
-    struct transfer t = {res, 0};
+    struct transfer t = {res, 0, 0};
     struct curl_slist *headers = NULL;
     CURL *curl = NULL;
     CURLcode code;

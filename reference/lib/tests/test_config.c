@@ -12,7 +12,11 @@
 
 #include "hito/config.h"
 
-/* Tests run from the repository root, as `make unit` does. */
+/*
+ * Tests run from the repository root, as `make unit` does. Keys in the
+ * fixtures and tests start with FX_ because the environment overrides files
+ * and make exports variables such as HITO_ENV.
+ */
 #define FIXTURES "reference/lib/tests/fixtures/config"
 #define PATH_MAX_LEN 512
 #define LINE_MAX_LEN 512
@@ -149,20 +153,20 @@ static void get_int_checks_range(void **state)
     long value = 0;
 
     (void)state;
-    config_set(cfg, "PORT", "22432");
-    config_set(cfg, "BIG", "70000");
-    config_set(cfg, "WORD", "12ab");
-    config_set(cfg, "EMPTY", "");
-    assert_int_equal(config_get_int(cfg, "PORT", 1, 1, 65535, &value, &err), HITO_OK);
+    config_set(cfg, "FX_PORT", "22432");
+    config_set(cfg, "FX_BIG", "70000");
+    config_set(cfg, "FX_WORD", "12ab");
+    config_set(cfg, "FX_EMPTY", "");
+    assert_int_equal(config_get_int(cfg, "FX_PORT", 1, 1, 65535, &value, &err), HITO_OK);
     assert_int_equal(value, 22432);
-    assert_int_equal(config_get_int(cfg, "ABSENT", 7, 1, 65535, &value, &err), HITO_OK);
+    assert_int_equal(config_get_int(cfg, "FX_ABSENT", 7, 1, 65535, &value, &err), HITO_OK);
     assert_int_equal(value, 7);
-    assert_int_equal(config_get_int(cfg, "EMPTY", 8, 1, 65535, &value, &err), HITO_OK);
+    assert_int_equal(config_get_int(cfg, "FX_EMPTY", 8, 1, 65535, &value, &err), HITO_OK);
     assert_int_equal(value, 8);
-    assert_int_equal(config_get_int(cfg, "BIG", 1, 1, 65535, &value, &err), HITO_ERR_INVALID);
-    assert_string_equal(err.message, "BIG=70000 is out of range 1..65535");
-    assert_int_equal(config_get_int(cfg, "WORD", 1, 1, 65535, &value, &err), HITO_ERR_INVALID);
-    assert_string_equal(err.message, "WORD=12ab is not an integer (expected 1..65535)");
+    assert_int_equal(config_get_int(cfg, "FX_BIG", 1, 1, 65535, &value, &err), HITO_ERR_INVALID);
+    assert_string_equal(err.message, "FX_BIG=70000 is out of range 1..65535");
+    assert_int_equal(config_get_int(cfg, "FX_WORD", 1, 1, 65535, &value, &err), HITO_ERR_INVALID);
+    assert_string_equal(err.message, "FX_WORD=12ab is not an integer (expected 1..65535)");
     config_free(cfg);
 }
 
@@ -173,11 +177,11 @@ static void require_names_missing_key(void **state)
     const char *value = NULL;
 
     (void)state;
-    config_set(cfg, "SET", "yes");
-    assert_int_equal(config_require(cfg, "SET", &value, &err), HITO_OK);
+    config_set(cfg, "FX_SET", "yes");
+    assert_int_equal(config_require(cfg, "FX_SET", &value, &err), HITO_OK);
     assert_string_equal(value, "yes");
-    assert_int_equal(config_require(cfg, "PG_PASSWORD", &value, &err), HITO_ERR_INVALID);
-    assert_non_null(strstr(err.message, "PG_PASSWORD"));
+    assert_int_equal(config_require(cfg, "FX_PG_PASSWORD", &value, &err), HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "FX_PG_PASSWORD"));
     config_free(cfg);
 }
 
