@@ -113,7 +113,11 @@ void llm_mock_set_reply(struct llm_mock *mock, const char *reply, long delay_ms)
 {
     pthread_mutex_lock(&mock->lock);
     snprintf(mock->reply, sizeof(mock->reply), "%s", reply);
-    mock->delay_ms = delay_ms < 0 ? 0 : delay_ms > MAX_DELAY_MS ? MAX_DELAY_MS : delay_ms;
+    if (delay_ms < 0)
+        delay_ms = 0;
+    if (delay_ms > MAX_DELAY_MS)
+        delay_ms = MAX_DELAY_MS;
+    mock->delay_ms = delay_ms;
     pthread_mutex_unlock(&mock->lock);
 }
 

@@ -2,8 +2,8 @@
  * llm_mock.h - an emulator of an OpenAI-compatible chat-completions API
  * (POST /v1/chat/completions) for tests, on loopback only.
  *
- * Every completion answers with the configured reply as the first choice's
- * message content, after an optional delay. The emulator keeps the bodies
+ * Every completion response carries the configured reply as the first
+ * choice's message content, sent after an optional delay. The emulator keeps the bodies
  * of the last LLM_MOCK_MAX_REQUESTS requests so tests can check what a
  * client sent; GET /_mock/requests returns them as a JSON array.
  */
@@ -19,8 +19,8 @@
 
 struct llm_mock_options {
     const char *listen;   /* "127.0.0.1:0" for an ephemeral port */
-    const char *reply;    /* content of every answer */
-    long delay_ms;        /* wait before answering, at most 60000 */
+    const char *reply;    /* message content of every response */
+    long delay_ms;        /* delay before each response, at most 60000 */
 };
 
 struct llm_mock;

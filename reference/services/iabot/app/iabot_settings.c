@@ -65,7 +65,7 @@ static int load_llm(const struct config *cfg, struct iabot_settings *out, struct
 
 /*
  * Service tokens come from the stack's ZITADEL unless IABOT_AUTH_ISSUER and
- * IABOT_AUTH_JWKS_URL say otherwise. NOTE: /oauth/v2/keys is ZITADEL v2's
+ * IABOT_AUTH_JWKS_URL are set. NOTE: /oauth/v2/keys is ZITADEL v2's
  * JWKS path; the audience (the project id) has no default, and without it
  * every token is rejected.
  */

@@ -51,7 +51,7 @@ struct model {
     float bias[INTENT_CLASSES];
     float temperature;
     char data_hash[DATASET_HASH_SIZE];
-    float heldout_accuracy; /* set by whoever evaluates the model; 0 unknown */
+    float heldout_accuracy; /* set by the caller that evaluates the model; 0 unknown */
     float heldout_macro_f1;
     char version[MODEL_VERSION_SIZE];
 };

@@ -292,7 +292,7 @@ static void llm_used_below_threshold(void **state)
     json_decref(out);
     assert_int_equal(llm_mock_request_count(f->llm), before + 1);
 
-    /* The prompt holds this message only: no ids, no secret, no other message. */
+    /* The prompt contains this message only: no ids, no secret, no other message. */
     prompt = llm_mock_last_request(f->llm);
     assert_non_null(prompt);
     assert_non_null(strstr(prompt, UNCLEAR_TEXT));

@@ -232,7 +232,7 @@ static void handle_current_model(struct httpd_req *req, void *user)
     httpd_reply_json(req, 200, json_pack("{s:s}", "model_version", version));
 }
 
-int iabot_http_routes(struct httpd *srv, const struct iabot_http_options *opts,
+int iabot_http_routes(struct httpd *srv, struct iabot_http_options *opts,
                       struct hito_error *err)
 {
     static const struct {
@@ -251,8 +251,9 @@ int iabot_http_routes(struct httpd *srv, const struct iabot_http_options *opts,
     size_t i;
 
     for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        if (httpd_route(srv, routes[i].method, routes[i].pattern, routes[i].handler, (void *)opts) !=
-            HITO_OK)
+        int rc = httpd_route(srv, routes[i].method, routes[i].pattern, routes[i].handler, opts);
+
+        if (rc != HITO_OK)
             return hito_error_set(err, HITO_ERR_NOMEM, "cannot add route %s",
                                   routes[i].pattern);
     }

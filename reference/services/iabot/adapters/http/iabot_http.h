@@ -29,7 +29,7 @@ struct iabot_http_options {
 };
 
 /* Adds the routes to srv. opts and the service must outlive srv. */
-int iabot_http_routes(struct httpd *srv, const struct iabot_http_options *opts,
+int iabot_http_routes(struct httpd *srv, struct iabot_http_options *opts,
                       struct hito_error *err);
 
 #endif

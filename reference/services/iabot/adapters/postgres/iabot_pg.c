@@ -1,5 +1,6 @@
 #include "iabot_pg.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,54 +89,29 @@ static int load_corrections(void *self, struct dataset *ds, size_t limit, size_t
     return rc;
 }
 
+/* Encodes blob as lower-case hex for decode($n, 'hex'); the caller frees it. */
 static char *to_hex(const unsigned char *blob, size_t len)
 {
-    static const char digits[] = "0123456789abcdef";
     char *hex = malloc(2 * len + 1);
-    size_t i;
 
-    if (hex == NULL)
+    if (hex == NULL || OPENSSL_buf2hexstr_ex(hex, 2 * len + 1, NULL, blob, (long)len, '\0') != 1) {
+        free(hex);
         return NULL;
-    for (i = 0; i < len; i++) {
-        hex[2 * i] = digits[blob[i] >> 4];
-        hex[2 * i + 1] = digits[blob[i] & 15];
     }
-    hex[2 * len] = '\0';
     return hex;
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
+/* Decodes the hex text of encode(blob, 'hex') into a malloc'd buffer. */
 static int from_hex(const char *hex, unsigned char **blob, size_t *len)
 {
-    size_t n = strlen(hex), i;
-    unsigned char *out;
+    size_t n = strlen(hex) / 2;
+    unsigned char *out = malloc(n + 1);
 
-    if (n % 2 != 0)
+    if (out == NULL || OPENSSL_hexstr2buf_ex(out, n + 1, len, hex, '\0') != 1) {
+        free(out);
         return -1;
-    out = malloc(n / 2 + 1);
-    if (out == NULL)
-        return -1;
-    for (i = 0; i < n / 2; i++) {
-        int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
-
-        if (high < 0 || low < 0) {
-            free(out);
-            return -1;
-        }
-        out[i] = (unsigned char)(high << 4 | low);
     }
     *blob = out;
-    *len = n / 2;
     return 0;
 }
 
