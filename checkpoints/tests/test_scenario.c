@@ -264,6 +264,40 @@ static void scenario_http_failure_names_url(void **state)
     scenario_result_clear(&r);
 }
 
+static void sending_secrets(struct scenario_ctx *ctx)
+{
+    static const char *const headers[] = { "Authorization: Bearer tok.en.value",
+                                           "Accept: application/json", NULL };
+    static const char body[] = "{\"user\":\"bob\",\"password\":\"hunter2\"}";
+    struct httpc_request req = { .method = "POST",
+                                 .url = "http://127.0.0.1:1/login",
+                                 .headers = headers,
+                                 .body = body,
+                                 .body_len = sizeof(body) - 1,
+                                 .timeout_ms = 2000 };
+
+    step_begin(ctx, "Send secrets");
+    http_try(ctx, &req, NULL, 0);
+}
+
+static void scenario_http_record_is_redacted(void **state)
+{
+    struct scenario_result r;
+    const char *sent;
+
+    (void)state;
+    run_scenario(sending_secrets, 0, &r);
+    assert_int_equal(r.outcome, OUTCOME_PASS);
+    sent = r.steps[0].events[0].sent;
+    assert_non_null(strstr(sent, "POST http://127.0.0.1:1/login"));
+    assert_non_null(strstr(sent, "Authorization: [REDACTED]"));
+    assert_non_null(strstr(sent, "Accept: application/json"));
+    assert_non_null(strstr(sent, "\"password\":\"[REDACTED]\""));
+    assert_null(strstr(sent, "tok.en.value"));
+    assert_null(strstr(sent, "hunter2"));
+    scenario_result_clear(&r);
+}
+
 static void scenario_json_path_lookup(void **state)
 {
     json_t *root =
@@ -307,6 +341,7 @@ int main(void)
         cmocka_unit_test(scenario_settings_lookup),
         cmocka_unit_test(scenario_records_are_redacted),
         cmocka_unit_test(scenario_http_failure_names_url),
+        cmocka_unit_test(scenario_http_record_is_redacted),
         cmocka_unit_test(scenario_json_path_lookup),
         cmocka_unit_test(scenario_clean_text_is_valid),
     };
