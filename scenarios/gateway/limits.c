@@ -6,7 +6,7 @@
  * copies into X-User-Id before the limiter reads it.
  *
  * The probe route /v1/gateway/limited allows PROBE_CLIENT_RATE requests per
- * second per client and PROBE_ROUTE_RATE per second in all; both buckets
+ * second per client and PROBE_ROUTE_RATE per second in all. Both buckets
  * start full, so a burst passes up to the bucket size at once.
  */
 #include "gateway.h"
