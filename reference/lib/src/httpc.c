@@ -1,12 +1,16 @@
 /* httpc.c - a blocking HTTP client on libcurl. */
 #include "hito/httpc.h"
+#include "hito/log.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* "X-Request-Id: " and a request id of up to 128 bytes. */
+#define HTTPC_REQUEST_ID_HEADER_MAX 160
 /* Headers kept from one response; further ones are dropped. */
 #define HTTPC_MAX_HEADERS 128
 
@@ -134,21 +138,45 @@ static int map_curl_error(CURLcode code, const struct transfer *t)
     }
 }
 
-static struct curl_slist *build_headers(const struct httpc_request *req)
+/* Appends line to *list; returns -1 when out of memory (the list is then freed). */
+static int append_header(struct curl_slist **list, const char *line)
 {
+    struct curl_slist *next = curl_slist_append(*list, line);
+
+    if (next == NULL) {
+        curl_slist_free_all(*list);
+        *list = NULL;
+        return -1;
+    }
+    *list = next;
+    return 0;
+}
+
+/*
+ * Builds the header list: the caller's headers, plus X-Request-Id with the
+ * calling thread's request id unless the caller set one. Sets *failed when
+ * out of memory.
+ */
+static struct curl_slist *build_headers(const struct httpc_request *req, int *failed)
+{
+    char request_id[HTTPC_REQUEST_ID_HEADER_MAX];
     struct curl_slist *list = NULL;
     const char *const *h;
+    int has_request_id = 0;
 
-    if (req->headers == NULL)
-        return NULL;
-    for (h = req->headers; *h != NULL; h++) {
-        struct curl_slist *next = curl_slist_append(list, *h);
-
-        if (next == NULL) {
-            curl_slist_free_all(list);
+    *failed = 0;
+    for (h = req->headers; h != NULL && *h != NULL; h++) {
+        if (strncasecmp(*h, "X-Request-Id:", 13) == 0)
+            has_request_id = 1;
+        if (append_header(&list, *h) != 0) {
+            *failed = 1;
             return NULL;
         }
-        list = next;
+    }
+    if (!has_request_id && log_request_id() != NULL) {
+        snprintf(request_id, sizeof(request_id), "X-Request-Id: %s", log_request_id());
+        if (append_header(&list, request_id) != 0)
+            *failed = 1;
     }
     return list;
 }
@@ -201,6 +229,7 @@ int httpc_do(const struct httpc_request *req, struct httpc_response *res,
     CURL *curl = NULL;
     CURLcode code;
     double total = 0;
+    int headers_failed = 0;
     int rc = HITO_OK;
 
     memset(res, 0, sizeof(*res));
@@ -208,8 +237,8 @@ int httpc_do(const struct httpc_request *req, struct httpc_response *res,
     if (curl_init_result != CURLE_OK)
         return hito_error_set(err, HITO_ERR_IO, "%s: curl_global_init failed", req->url);
     curl = curl_easy_init();
-    headers = build_headers(req);
-    if (curl == NULL || (req->headers != NULL && headers == NULL)) {
+    headers = build_headers(req, &headers_failed);
+    if (curl == NULL || headers_failed) {
         rc = hito_error_set(err, HITO_ERR_NOMEM, "%s: out of memory", req->url);
         goto out;
     }

@@ -238,6 +238,14 @@ static int route_matches(const struct route *r, char **segments, size_t count)
     return 1;
 }
 
+/* Returns 1 when a route of route_method serves method; GET routes also serve HEAD. */
+static int method_matches(const char *route_method, const char *method)
+{
+    if (strcmp(route_method, "*") == 0 || strcmp(route_method, method) == 0)
+        return 1;
+    return strcmp(method, "HEAD") == 0 && strcmp(route_method, "GET") == 0;
+}
+
 /* Stores the URL-decoded path parameters of the matched route r. */
 static int capture_params(const struct route *r, char **segments, struct httpd_req *req)
 {
@@ -282,7 +290,7 @@ static const struct route *find_route(struct httpd *srv, struct httpd_req *req, 
 
         if (!route_matches(r, segments, count))
             continue;
-        if (strcmp(r->method, "*") == 0 || strcmp(r->method, method) == 0) {
+        if (method_matches(r->method, method)) {
             if (capture_params(r, segments, req) != HITO_OK)
                 return NULL;
             return r;

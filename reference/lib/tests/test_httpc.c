@@ -60,6 +60,15 @@ static void handle_huge(struct httpd_req *req, void *user)
     free(body);
 }
 
+/* Replies with the request id the server received (the given or a generated one). */
+static void handle_request_id(struct httpd_req *req, void *user)
+{
+    const char *id = httpd_request_id(req);
+
+    (void)user;
+    httpd_reply(req, 200, "text/plain", id, strlen(id));
+}
+
 static void handle_redirect(struct httpd_req *req, void *user)
 {
     (void)user;
@@ -81,6 +90,7 @@ static int server_up(void **state)
     httpd_route(srv, "GET", "/slow", handle_slow, NULL);
     httpd_route(srv, "GET", "/huge", handle_huge, NULL);
     httpd_route(srv, "GET", "/redirect", handle_redirect, NULL);
+    httpd_route(srv, "GET", "/request-id", handle_request_id, NULL);
     port = test_server_start(srv);
     return port > 0 ? 0 : -1;
 }
@@ -148,6 +158,37 @@ static void post_sends_body_headers_and_basic_auth(void **state)
     /* base64("user:pass") */
     assert_int_equal(x.res.body_len, strlen("PATCH|Basic dXNlcjpwYXNz|yes|abc") + 4);
     assert_memory_equal(x.res.body, "PATCH|Basic dXNlcjpwYXNz|yes|abc\0def", x.res.body_len);
+    httpc_response_free(&x.res);
+}
+
+static void request_id_of_thread_sent(void **state)
+{
+    static const char *const own[] = {"X-Request-Id: chosen-by-caller", NULL};
+    struct exchange x;
+
+    (void)state;
+    log_set_request_id("thread-id-7");
+    prepare(&x, "/request-id");
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_string_equal(x.res.body, "thread-id-7");
+    httpc_response_free(&x.res);
+    x.req.headers = own;
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_string_equal(x.res.body, "chosen-by-caller");
+    httpc_response_free(&x.res);
+    log_set_request_id(NULL);
+}
+
+static void head_served_by_get_route(void **state)
+{
+    struct exchange x;
+
+    (void)state;
+    prepare(&x, "/request-id");
+    x.req.method = "HEAD";
+    assert_int_equal(send_request(&x), HITO_OK);
+    assert_int_equal(x.res.status, 200);
+    assert_int_equal(x.res.body_len, 0);
     httpc_response_free(&x.res);
 }
 
@@ -231,6 +272,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(get_returns_status_body_headers),
         cmocka_unit_test(post_sends_body_headers_and_basic_auth),
+        cmocka_unit_test(request_id_of_thread_sent),
+        cmocka_unit_test(head_served_by_get_route),
         cmocka_unit_test(redirect_followed_only_on_request),
         cmocka_unit_test(timeout_names_url),
         cmocka_unit_test(refused_connection_names_url),

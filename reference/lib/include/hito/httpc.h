@@ -43,7 +43,9 @@ struct httpc_response {
  * Sends one request. Returns HITO_OK once any HTTP response arrived, whatever
  * its status; connection failures, time-outs and oversize bodies return a
  * negative code with the URL and curl's reason in err. res must be freed
- * with httpc_response_free whatever the result.
+ * with httpc_response_free whatever the result. When the calling thread has
+ * a request id (log_set_request_id) and the headers carry no X-Request-Id,
+ * the id is sent as X-Request-Id, so one id follows a request across services.
  */
 int httpc_do(const struct httpc_request *req, struct httpc_response *res,
              struct hito_error *err);
