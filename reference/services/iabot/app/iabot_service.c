@@ -540,6 +540,7 @@ static json_t *score_json(const char *version, const struct model_score *score)
 /* Replaces the active model with next (taking ownership) and publishes the version. */
 static void swap_active(struct iabot_service *s, struct scored_model *next)
 {
+    char old_version[MODEL_VERSION_SIZE], new_version[MODEL_VERSION_SIZE];
     struct scored_model old;
 
     pthread_rwlock_wrlock(&s->lock);
@@ -550,8 +551,10 @@ static void swap_active(struct iabot_service *s, struct scored_model *next)
         model_free(s->candidate.model);
         memset(&s->candidate, 0, sizeof(s->candidate));
     }
+    memcpy(old_version, old.model->version, sizeof(old_version));
+    memcpy(new_version, s->active.model->version, sizeof(new_version));
     pthread_rwlock_unlock(&s->lock);
-    publish_model_version(old.model->version, next->model->version);
+    publish_model_version(old_version, new_version);
     model_free(old.model);
 }
 
