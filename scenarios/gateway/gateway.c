@@ -53,6 +53,7 @@ const char *gateway_service_token(struct scenario_ctx *ctx, const char *prefix)
     char *user, *password;
     struct httpc_request req = {.method = "POST", .url = url, .headers = headers, .body = form};
     const struct httpc_response *res;
+    const char *token;
     json_t *body;
 
     snprintf(key, sizeof(key), "ZITADEL_%s_CLIENT_ID", prefix);
@@ -77,7 +78,12 @@ const char *gateway_service_token(struct scenario_ctx *ctx, const char *prefix)
     body = scenario_json(ctx, res);
     expect_true(ctx, json_is_string(json_object_get(body, "access_token")),
                 "the token response for %s has an access_token", prefix);
-    return json_string_value(json_object_get(body, "access_token"));
+    token = json_string_value(json_object_get(body, "access_token"));
+    /* The gateway matches roles in the flat claim only (docs/gateway.md). */
+    expect_true(ctx, json_is_array(json_object_get(gateway_token_part(ctx, token, 1), "roles")),
+                "the token of %s has the flat \"roles\" claim that the flat_roles action "
+                "adds", prefix);
+    return token;
 }
 
 const struct httpc_response *gateway_call(struct scenario_ctx *ctx, const char *method,
