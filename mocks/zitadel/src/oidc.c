@@ -107,6 +107,8 @@ static json_t *action_grants(const json_t *doc, const json_t *tctx)
  * Builds ctx.v1 for the complement-token flow. As in ZITADEL 2.40, grants
  * is null unless roles were requested, and always null for machine users,
  * which have no project context in Actions.
+ * NOTE: taken as null even when a client_credentials request names the
+ * project in an audience scope; later ZITADEL versions may differ.
  */
 static json_t *action_context(const json_t *doc, const json_t *tctx, const json_t *claims)
 {
@@ -197,7 +199,7 @@ static int opaque_token(struct zreq *z, const char *type, double exp, const json
     return 0;
 }
 
-/* Returns nonzero when the app or machine user asked for JWT access tokens. */
+/* Returns nonzero when the app or machine user requests JWT access tokens. */
 static int wants_jwt(const json_t *doc, const json_t *tctx)
 {
     json_t *app = json_object_get(json_object_get(doc, STORE_APPS), zjson_str(tctx, "appId", ""));
