@@ -87,7 +87,8 @@ int gate_record(json_t *state, int checkpoint, const char *outcome,
                               "commit", commit, "time", time, "target", target);
 
     snprintf(key, sizeof(key), "%d", checkpoint);
-    if (!entry || !all || json_object_set_new(all, key, entry) != 0)
+    /* json_object_set_new takes entry, and releases it on failure. */
+    if (!entry || json_object_set_new(all, key, entry) != 0)
         return HITO_ERR_NOMEM;
     return HITO_OK;
 }
