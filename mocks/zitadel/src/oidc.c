@@ -774,6 +774,12 @@ static void end_session(struct zreq *z)
     zreq_redirect(z, redirect);
 }
 
+static void device_authorization(struct zreq *z)
+{
+    /* NOTE: ZITADEL 2.40 supports the device flow; the emulator does not. */
+    zreq_oauth_error(z, 400, "invalid_request", "device authorization is not emulated");
+}
+
 int zsrv_routes_oidc(struct zsrv *srv)
 {
     const int f = ZROUTE_INSTANCE;
@@ -788,5 +794,6 @@ int zsrv_routes_oidc(struct zsrv *srv)
     rc |= zsrv_route(srv, "POST", "/oidc/v1/userinfo", f, userinfo);
     rc |= zsrv_route(srv, "POST", "/oauth/v2/revoke", f, revoke);
     rc |= zsrv_route(srv, "GET", "/oidc/v1/end_session", f, end_session);
+    rc |= zsrv_route(srv, "POST", "/oauth/v2/device_authorization", f, device_authorization);
     return rc != 0 ? HITO_ERR_LIMIT : HITO_OK;
 }

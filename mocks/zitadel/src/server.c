@@ -509,6 +509,17 @@ json_t *zsrv_app_by_client_id(json_t *doc, const char *client_id)
     return NULL;
 }
 
+/* Returns nonzero when login_name is "<userName>@<primary domain of the user's org>". */
+static int domain_login_matches(json_t *doc, const json_t *user, const char *login_name)
+{
+    const char *name = zjson_str(user, "userName", "");
+    size_t len = strlen(name);
+    json_t *org = json_object_get(json_object_get(doc, STORE_ORGS), zjson_str(user, "_owner", ""));
+
+    return strncmp(login_name, name, len) == 0 && login_name[len] == '@' &&
+           strcmp(login_name + len + 1, zjson_str(org, "primaryDomain", "")) == 0;
+}
+
 json_t *zsrv_user_by_login_name(json_t *doc, const char *login_name)
 {
     const char *id;
@@ -516,7 +527,8 @@ json_t *zsrv_user_by_login_name(json_t *doc, const char *login_name)
 
     json_object_foreach(json_object_get(doc, STORE_USERS), id, user) {
         if (claims_scope_has(json_object_get(user, "loginNames"), login_name) ||
-            strcmp(zjson_str(user, "userName", ""), login_name) == 0)
+            strcmp(zjson_str(user, "userName", ""), login_name) == 0 ||
+            domain_login_matches(doc, user, login_name))
             return user;
     }
     return NULL;

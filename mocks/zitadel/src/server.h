@@ -173,7 +173,10 @@ int zsrv_client_credentials(struct zreq *z, char *id, size_t id_size, char *secr
 /* Returns the app whose OIDC or API config has client_id, or NULL (borrowed). */
 json_t *zsrv_app_by_client_id(json_t *doc, const char *client_id);
 
-/* Returns the user with this login name (userName or userName@domain), or NULL. */
+/*
+ * Returns the user with this login name: the user name, or
+ * "<userName>@<primary domain of its org>"; NULL when none has it.
+ */
 json_t *zsrv_user_by_login_name(json_t *doc, const char *login_name);
 
 /* Returns nonzero when secret matches the stored SHA-256 hex hash_hex. */

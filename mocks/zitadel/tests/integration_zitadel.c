@@ -708,20 +708,25 @@ static void actions_add_claims_and_fail(void **state)
     assert_int_equal(refresh_and_get_status(NULL), 200);
 }
 
-static int session_status(const char *password)
+static int session_status_as(const char *login, const char *password)
 {
     char body[256];
     struct reply r;
     int status;
 
-    snprintf(body, sizeof(body), "{\"checks\":{\"user\":{\"loginName\":\"ana\"},"
-             "\"password\":{\"password\":\"%s\"}}}", password);
+    snprintf(body, sizeof(body), "{\"checks\":{\"user\":{\"loginName\":\"%s\"},"
+             "\"password\":{\"password\":\"%s\"}}}", login, password);
     r = api_as(w.login_client_pat, "POST", "/v2beta/sessions", body);
     status = (int)r.status;
     if (status == 400 && strcmp(password, "Secret-Pass1") == 0)
         assert_non_null(strstr(str(&r, "message"), "User is locked"));
     reply_free(&r);
     return status;
+}
+
+static int session_status(const char *password)
+{
+    return session_status_as("ana", password);
 }
 
 static void lockout_locks_and_unlock_resets(void **state)
@@ -755,6 +760,8 @@ static void lockout_locks_and_unlock_resets(void **state)
     assert_int_equal(r.status, 200);
     reply_free(&r);
     assert_int_equal(session_status("Secret-Pass1"), 201);
+    assert_int_equal(session_status_as("ana@zitadel.localhost", "Secret-Pass1"), 201);
+    assert_int_equal(session_status_as("nobody", "Secret-Pass1"), 404);
 }
 
 static void key_rotation_keeps_old_tokens(void **state)
