@@ -203,6 +203,15 @@ static inline void test_jwks_server_set(struct test_jwks_server *s, const char *
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Serves document with status 200 again and zeroes the request count. */
+static inline void test_jwks_server_reset(struct test_jwks_server *s, const char *document)
+{
+    test_jwks_server_set(s, document, 200);
+    pthread_mutex_lock(&s->lock);
+    s->requests = 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
 static inline int test_jwks_server_requests(struct test_jwks_server *s)
 {
     int n;

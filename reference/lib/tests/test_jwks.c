@@ -15,21 +15,31 @@
 
 static struct test_key key_a;
 static struct test_key key_b;
+/* One server for every test: stopping civetweb takes over a second. */
+static struct test_jwks_server shared_server;
 
 static int group_setup(void **state)
 {
     (void)state;
     test_key_init(&key_a, "1");
     test_key_init(&key_b, "2");
-    return 0;
+    return test_jwks_server_start(&shared_server, "{}");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
+    test_jwks_server_stop(&shared_server);
     test_key_free(&key_a);
     test_key_free(&key_b);
     return 0;
+}
+
+/* Points the shared server at document and returns it. */
+static struct test_jwks_server *serve(const char *document)
+{
+    test_jwks_server_reset(&shared_server, document);
+    return &shared_server;
 }
 
 static void base64url_decode_vectors(void **state)
@@ -131,119 +141,114 @@ static void load_json_rejects_no_keys(void **state)
 
 static void fetch_caches_within_ttl(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {0};
     struct jwks *keys;
     char *pem = NULL;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, doc), 0);
-    opts.url = server.url;
+    server = serve(doc);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
     for (int i = 0; i < 5; i++) {
         assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
         free(pem);
     }
-    assert_int_equal(test_jwks_server_requests(&server), 1);
+    assert_int_equal(test_jwks_server_requests(server), 1);
     assert_int_equal(jwks_fetch_count(keys), 1);
     jwks_free(keys);
-    test_jwks_server_stop(&server);
     free(doc);
 }
 
 static void fetch_after_ttl(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {.ttl_seconds = 1};
     struct jwks *keys;
     char *pem = NULL;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, doc), 0);
-    opts.url = server.url;
+    server = serve(doc);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
     free(pem);
-    sleep(2);
+    usleep(1100 * 1000);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
     free(pem);
-    assert_int_equal(test_jwks_server_requests(&server), 2);
+    assert_int_equal(test_jwks_server_requests(server), 2);
     jwks_free(keys);
-    test_jwks_server_stop(&server);
     free(doc);
 }
 
 static void unknown_kid_respects_cooldown(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     char *doc = test_jwks_document(&key_a, NULL);
     char *both = test_jwks_document(&key_a, &key_b);
-    struct jwks_options opts = {.cooldown_seconds = 1};
+    struct jwks_options opts = {.cooldown_seconds = 2};
     struct jwks *keys;
     char *pem = NULL;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, doc), 0);
-    opts.url = server.url;
+    server = serve(doc);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
-    /* First call fetches; the unknown kid does not refetch in the same second. */
+    /* The first call fetches; calls within the 2 s cooldown do not fetch again. */
     assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
     assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
-    assert_int_equal(test_jwks_server_requests(&server), 1);
-    test_jwks_server_set(&server, both, 200);
-    sleep(2);
+    assert_int_equal(test_jwks_server_requests(server), 1);
+    test_jwks_server_set(server, both, 200);
+    usleep(2100 * 1000);
     assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_OK);
     assert_string_equal(pem, key_b.public_pem);
     free(pem);
-    assert_int_equal(test_jwks_server_requests(&server), 2);
+    assert_int_equal(test_jwks_server_requests(server), 2);
     jwks_free(keys);
-    test_jwks_server_stop(&server);
     free(doc);
     free(both);
 }
 
 static void stale_keys_survive_outage(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {.ttl_seconds = 1};
     struct jwks *keys;
     char *pem = NULL;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, doc), 0);
-    opts.url = server.url;
+    server = serve(doc);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
     free(pem);
-    test_jwks_server_set(&server, "oops", 503);
-    sleep(2);
+    test_jwks_server_set(server, "oops", 503);
+    usleep(1100 * 1000);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
     free(pem);
     jwks_free(keys);
-    test_jwks_server_stop(&server);
     free(doc);
 }
 
 static void fetch_error_status(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     struct jwks_options opts = {0};
     struct hito_error err = {0};
     struct jwks *keys;
     char *pem = NULL;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, "{}"), 0);
-    test_jwks_server_set(&server, "{}", 500);
-    opts.url = server.url;
+    server = serve("{}");
+    test_jwks_server_set(server, "{}", 500);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, &err), HITO_ERR_UNAVAILABLE);
     assert_non_null(strstr(err.message, "HTTP 500"));
     jwks_free(keys);
-    test_jwks_server_stop(&server);
 }
 
 #define CONCURRENT_THREADS 4
@@ -268,7 +273,7 @@ static void *lookup_many(void *arg)
 /* Threads share one fetch and always see a complete key set. */
 static void concurrent_lookups_fetch_once(void **state)
 {
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {0};
     pthread_t threads[CONCURRENT_THREADS];
@@ -276,8 +281,8 @@ static void concurrent_lookups_fetch_once(void **state)
     void *failures;
 
     (void)state;
-    assert_int_equal(test_jwks_server_start(&server, doc), 0);
-    opts.url = server.url;
+    server = serve(doc);
+    opts.url = server->url;
     keys = jwks_new(&opts, NULL);
     for (int i = 0; i < CONCURRENT_THREADS; i++)
         assert_int_equal(pthread_create(&threads[i], NULL, lookup_many, keys), 0);
@@ -285,9 +290,8 @@ static void concurrent_lookups_fetch_once(void **state)
         assert_int_equal(pthread_join(threads[i], &failures), 0);
         assert_int_equal((long)failures, 0);
     }
-    assert_int_equal(test_jwks_server_requests(&server), 1);
+    assert_int_equal(test_jwks_server_requests(server), 1);
     jwks_free(keys);
-    test_jwks_server_stop(&server);
     free(doc);
 }
 

@@ -12,14 +12,20 @@
 #include "hito/jwt_verify.h"
 #include "jwt_test_keys.h"
 
-/* Generated once per run: RSA key generation is slow under sanitizers. */
+/*
+ * Generated once per run because RSA key generation is slow under
+ * sanitizers, and one server serves every test because stopping civetweb
+ * takes over a second.
+ */
 static struct test_key key_published;
 static struct test_key key_other;
+static struct test_jwks_server server;
+static char *published_doc;
 
 struct fixture {
     struct test_key key;
     struct test_key other;           /* a second pair, published only on rotation */
-    struct test_jwks_server server;
+    struct test_jwks_server *server;
     struct jwks *keys;
     struct jwt_verify_options opts;
 };
@@ -28,15 +34,12 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     struct jwks_options jo = {0};
-    char *doc;
 
     f->key = key_published;
     f->other = key_other;
-    doc = test_jwks_document(&f->key, NULL);
-    if (test_jwks_server_start(&f->server, doc) != 0)
-        return -1;
-    free(doc);
-    jo.url = f->server.url;
+    f->server = &server;
+    test_jwks_server_reset(&server, published_doc);
+    jo.url = server.url;
     jo.cooldown_seconds = -1;
     f->keys = jwks_new(&jo, NULL);
     f->opts.issuer = TEST_ISSUER;
@@ -50,7 +53,6 @@ static int teardown(void **state)
     struct fixture *f = *state;
 
     jwks_free(f->keys);
-    test_jwks_server_stop(&f->server);
     free(f);
     return 0;
 }
@@ -60,12 +62,15 @@ static int group_setup(void **state)
     (void)state;
     test_key_init(&key_published, "100");
     test_key_init(&key_other, "200");
-    return 0;
+    published_doc = test_jwks_document(&key_published, NULL);
+    return test_jwks_server_start(&server, published_doc);
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
+    test_jwks_server_stop(&server);
+    free(published_doc);
     test_key_free(&key_published);
     test_key_free(&key_other);
     return 0;
@@ -293,10 +298,10 @@ static void verify_unknown_kid_refetches_once(void **state)
     int before, rc;
 
     assert_int_equal(verify(f, good, &rc), JWT_VERIFY_OK);
-    before = test_jwks_server_requests(&f->server);
+    before = test_jwks_server_requests(f->server);
     assert_int_equal(verify(f, token, &rc), JWT_VERIFY_UNKNOWN_KID);
     assert_int_equal(rc, HITO_ERR_AUTH);
-    assert_int_equal(test_jwks_server_requests(&f->server), before + 1);
+    assert_int_equal(test_jwks_server_requests(f->server), before + 1);
     free(good);
     free(token);
     free(claims);
@@ -313,11 +318,11 @@ static void verify_rotated_key_after_refetch(void **state)
     int rc;
 
     assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_OK);
-    test_jwks_server_set(&f->server, both, 200);
+    test_jwks_server_set(f->server, both, 200);
     assert_int_equal(verify(f, new_token, &rc), JWT_VERIFY_OK);
     assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_OK);
     /* Once the old key leaves the set, a refetch drops it from the cache. */
-    test_jwks_server_set(&f->server, only_new, 200);
+    test_jwks_server_set(f->server, only_new, 200);
     jwks_load_json(f->keys, only_new, strlen(only_new), NULL);
     assert_int_equal(verify(f, old_token, &rc), JWT_VERIFY_UNKNOWN_KID);
     free(claims);

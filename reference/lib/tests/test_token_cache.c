@@ -60,29 +60,46 @@ static void token_handler(struct httpd_req *req, void *user)
     httpd_reply(req, 200, "application/json", reply, strlen(reply));
 }
 
-static int setup(void **state)
+/* One server for every test: stopping civetweb takes over a second. */
+static struct token_server *shared;
+
+static int group_setup(void **state)
 {
-    struct token_server *s = calloc(1, sizeof(*s));
     struct httpd_options opts = {.service = "test-token", .listen = "127.0.0.1:0", .threads = 4};
 
-    pthread_mutex_init(&s->lock, NULL);
-    s->expires_in = 3600;
-    s->srv = httpd_new(&opts, NULL);
-    if (s->srv == NULL || httpd_route(s->srv, "POST", "/oauth/v2/token", token_handler, s) != 0 ||
-        httpd_start(s->srv, NULL) != 0)
+    (void)state;
+    shared = calloc(1, sizeof(*shared));
+    pthread_mutex_init(&shared->lock, NULL);
+    shared->srv = httpd_new(&opts, NULL);
+    if (shared->srv == NULL ||
+        httpd_route(shared->srv, "POST", "/oauth/v2/token", token_handler, shared) != 0 ||
+        httpd_start(shared->srv, NULL) != 0)
         return -1;
-    snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%d/oauth/v2/token", httpd_port(s->srv));
-    *state = s;
+    snprintf(shared->url, sizeof(shared->url), "http://127.0.0.1:%d/oauth/v2/token",
+             httpd_port(shared->srv));
     return 0;
 }
 
-static int teardown(void **state)
+static int group_teardown(void **state)
 {
-    struct token_server *s = *state;
+    (void)state;
+    httpd_free(shared->srv);
+    pthread_mutex_destroy(&shared->lock);
+    free(shared);
+    return 0;
+}
 
-    httpd_free(s->srv);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+/* Resets the shared server's counters and replies for the next test. */
+static int setup(void **state)
+{
+    pthread_mutex_lock(&shared->lock);
+    shared->requests = 0;
+    shared->expires_in = 3600;
+    shared->reject = 0;
+    shared->last_body[0] = '\0';
+    shared->last_auth[0] = '\0';
+    pthread_mutex_unlock(&shared->lock);
+    *state = shared;
     return 0;
 }
 
@@ -233,15 +250,15 @@ static void cache_requires_options(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(cache_reuses_token, setup, teardown),
-        cmocka_unit_test_setup_teardown(cache_sends_credentials, setup, teardown),
-        cmocka_unit_test_setup_teardown(cache_refreshes_within_margin, setup, teardown),
-        cmocka_unit_test_setup_teardown(cache_invalidate_refetches, setup, teardown),
-        cmocka_unit_test_setup_teardown(cache_rejected_client, setup, teardown),
-        cmocka_unit_test_setup_teardown(cache_concurrent_get, setup, teardown),
+        cmocka_unit_test_setup(cache_reuses_token, setup),
+        cmocka_unit_test_setup(cache_sends_credentials, setup),
+        cmocka_unit_test_setup(cache_refreshes_within_margin, setup),
+        cmocka_unit_test_setup(cache_invalidate_refetches, setup),
+        cmocka_unit_test_setup(cache_rejected_client, setup),
+        cmocka_unit_test_setup(cache_concurrent_get, setup),
         cmocka_unit_test(cache_server_down),
         cmocka_unit_test(cache_requires_options),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
