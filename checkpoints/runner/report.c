@@ -159,7 +159,7 @@ json_t *report_json(const struct run_result *run)
         json_array_append_new(scenarios, scenario_json_of(&run->scenarios[i]));
     return json_pack(
         "{s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:f, s:s, "
-        "s:{s:I, s:I, s:I, s:I}, s:o}",
+        "s:{s:I, s:I, s:I, s:I}, s:o, s:o}",
         "format", 1, "checkpoint", run->checkpoint, "title",
         string_or_null(run->title), "description",
         string_or_null(run->description), "target", string_or_null(run->target),
@@ -168,7 +168,8 @@ json_t *report_json(const struct run_result *run)
         "outcome", outcome, "summary", "total", (json_int_t)run->scenario_count,
         "passed", (json_int_t)run->passed, "failed", (json_int_t)run->failed,
         "skipped", (json_int_t)run->skipped, "scenarios",
-        scenarios ? scenarios : json_null());
+        scenarios ? scenarios : json_null(), "rerun",
+        string_or_null(run->rerun));
 }
 
 int report_write_all(const struct run_result *run, const char *dir,

@@ -153,6 +153,8 @@ char *report_html(const struct run_result *run)
     html_meta(&sb, "Commit", run->commit);
     html_meta(&sb, "Started", run->started_at);
     html_meta(&sb, "Duration", duration);
+    if (run->rerun)
+        html_meta(&sb, "Run again", run->rerun);
     strbuf_printf(
         &sb,
         "</dl>\n<div class=\"counts\">"

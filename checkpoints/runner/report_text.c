@@ -219,6 +219,8 @@ char *report_markdown(const struct run_result *run)
     strbuf_printf(
         &sb, " | %s |\n\n%zu scenarios: %zu passed, %zu failed, %zu skipped.\n",
         duration, run->scenario_count, run->passed, run->failed, run->skipped);
+    if (run->rerun)
+        strbuf_printf(&sb, "\nRun again: `%s`\n", run->rerun);
     for (size_t i = 0; i < run->scenario_count; i++)
         md_scenario(&sb, &run->scenarios[i]);
     return strbuf_take(&sb);

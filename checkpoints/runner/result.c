@@ -92,5 +92,6 @@ void run_result_clear(struct run_result *run)
     free(run->target);
     free(run->commit);
     free(run->started_at);
+    free(run->rerun);
     memset(run, 0, sizeof(*run));
 }

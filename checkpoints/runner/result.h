@@ -61,6 +61,7 @@ struct run_result {
     char *target;     /* target name, as in reports/<target>/ */
     char *commit;     /* git rev-parse HEAD, "-dirty" appended when dirty */
     char *started_at; /* RFC 3339, UTC */
+    char *rerun;      /* the make command that runs this checkpoint again */
     double duration_ms;
     struct scenario_result *scenarios;
     size_t scenario_count;

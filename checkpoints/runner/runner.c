@@ -276,12 +276,19 @@ static int count_selected(const struct runner_options *opts,
     return n;
 }
 
-static int init_run(struct run_result *run, const struct phase *phase,
-                    const struct target *t, const char *commit)
+static int init_run(struct run_result *run, const struct runner_options *opts,
+                    const struct phase *phase, const struct target *t,
+                    const char *commit)
 {
-    char started[40];
+    char started[40], rerun[RUNNER_PATH_MAX + 64];
 
     now_rfc3339(started, sizeof(started));
+    if (t->kind == TARGET_LOCAL)
+        snprintf(rerun, sizeof(rerun), "make checkpoint-%d HITO_ENV=%s",
+                 phase->number, opts->env);
+    else
+        snprintf(rerun, sizeof(rerun), "make checkpoint-%d TARGET=%s",
+                 phase->number, opts->target);
     memset(run, 0, sizeof(*run));
     run->checkpoint = phase->number;
     run->title = strdup(phase->title);
@@ -289,8 +296,9 @@ static int init_run(struct run_result *run, const struct phase *phase,
     run->target = strdup(t->name);
     run->commit = strdup(commit);
     run->started_at = strdup(started);
+    run->rerun = strdup(rerun);
     if (!run->title || !run->description || !run->target || !run->commit ||
-        !run->started_at)
+        !run->started_at || !run->rerun)
         return HITO_ERR_NOMEM;
     return HITO_OK;
 }
@@ -382,7 +390,7 @@ static int run_checked(const struct runner_options *opts,
     printf("Checkpoint %d: %s\nTarget %s (%s), commit %s\n\n", phase->number,
            phase->title, t->name, t->files[0], commit);
     LOG_INFO("checkpoint started", "target", t->name, "commit", commit);
-    rc = init_run(&run, phase, t, commit);
+    rc = init_run(&run, opts, phase, t, commit);
     started = scenario_now_ms();
     if (rc == HITO_OK)
         rc = run_scenarios(opts, phase, t, &run);
