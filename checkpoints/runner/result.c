@@ -5,7 +5,7 @@
 
 #include "hito/err.h"
 
-/* Most scenarios in one run. */
+/* Maximum number of scenarios in one run. */
 #define RESULT_MAX_SCENARIOS 512
 
 const char *outcome_name(enum outcome outcome)

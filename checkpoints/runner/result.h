@@ -2,8 +2,8 @@
  * result.h - what a checkpoint run records, as the reports read it.
  *
  * The runner fills these structures while scenarios run (scenario.c) and
- * the report writers (report_*.c) only read them. All strings are owned by
- * the structure that holds them and are already redacted.
+ * the report writers (report_*.c) only read them. Each string belongs to
+ * the structure that contains it and is already redacted.
  */
 #ifndef HITO_CHECKPOINT_RESULT_H
 #define HITO_CHECKPOINT_RESULT_H
@@ -80,7 +80,7 @@ enum outcome run_outcome(const struct run_result *run);
 /* Adds a scenario record to run (copying nothing: run takes sr's fields). */
 int run_result_add(struct run_result *run, struct scenario_result *sr);
 
-/* Frees everything run holds (not run itself). */
+/* Frees everything run contains (not run itself). */
 void run_result_clear(struct run_result *run);
 void scenario_result_clear(struct scenario_result *sr);
 

@@ -9,7 +9,7 @@
 
 struct target;
 
-/* Most responses, JSON values and strings a scenario holds at once. */
+/* Maximum number of responses, JSON values and strings a scenario keeps. */
 #define SCENARIO_MAX_OWNED 4096
 
 /*

@@ -1,9 +1,9 @@
 /*
  * strbuf.h - a growable string for building reports and records.
  *
- * Appends never fail loudly: the first allocation failure, or growth past
+ * Appends return nothing. The first allocation failure, or growth past
  * STRBUF_MAX bytes, marks the buffer failed and later appends do nothing,
- * so a writer checks once with strbuf_take or strbuf_failed at the end.
+ * so a writer checks once, with strbuf_take or strbuf_failed, at the end.
  */
 #ifndef HITO_CHECKPOINT_STRBUF_H
 #define HITO_CHECKPOINT_STRBUF_H
