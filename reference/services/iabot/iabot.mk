@@ -7,15 +7,17 @@ IABOT_APP := $(filter-out $(IABOT_DIR)/app/main.c,$(sort $(wildcard $(IABOT_DIR)
 IABOT_LIBS := -lutf8proc -lstemmer -luuid
 
 $(BUILD)/obj/$(IABOT_DIR)/%.o: ALL_CFLAGS += -I$(IABOT_DIR)/domain -I$(IABOT_DIR)/ports \
-	-I$(IABOT_DIR)/adapters -I$(IABOT_DIR)/app
+	-I$(IABOT_DIR)/adapters -I$(IABOT_DIR)/app -I$(IABOT_DIR)/tests
 
 $(eval $(call program,iabot,$(IABOT_DOMAIN) $(IABOT_ADAPTERS) $(IABOT_APP) \
 	$(IABOT_DIR)/app/main.c,$(IABOT_LIBS)))
 
-# Unit tests (tests/test_*.c): the domain, adapters and app without servers.
+# Unit tests (tests/test_*.c): the domain, adapters and app without servers,
+# with the in-memory ports of tests/iabot_fakes.c.
 $(foreach t,$(sort $(wildcard $(IABOT_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,iabot_$(basename $(notdir $(t))),\
-    $(t) $(IABOT_DOMAIN) $(IABOT_ADAPTERS) $(IABOT_APP),$(IABOT_LIBS))))
+    $(t) $(IABOT_DOMAIN) $(IABOT_ADAPTERS) $(IABOT_APP) $(IABOT_DIR)/tests/iabot_fakes.c,\
+    $(IABOT_LIBS))))
 
 # Integration tests (tests/itest_*.c): the whole service against the
 # PostgreSQL of the running stack and an in-process LLM emulator.

@@ -1,8 +1,7 @@
 /*
  * Unit tests of domain/model.c and train.c: determinism, serialisation,
  * the handover threshold and a quality floor on the committed split.
- * The fixtures are read from reference/services/iabot/fixtures, relative to
- * the repository root where `make unit` runs, or from $IABOT_FIXTURES.
+ * The fixtures are read with fake_read_fixture() (tests/iabot_fakes.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,9 +15,8 @@
 
 #include "../domain/evaluation.h"
 #include "../domain/model.h"
+#include "iabot_fakes.h"
 
-#define FIXTURES_DEFAULT "reference/services/iabot/fixtures"
-#define FILE_MAX_BYTES (4 * 1024 * 1024)
 /* Small feature space so each training in these tests stays fast. */
 #define TEST_DIM_BITS 14
 /* Floor well below the benchmark's figure: it catches a broken trainer. */
@@ -32,29 +30,9 @@ struct fixture {
     struct model_params params;
 };
 
-static char *read_fixture(const char *name)
-{
-    const char *dir = getenv("IABOT_FIXTURES");
-    char path[512];
-    FILE *f;
-    char *buf;
-    size_t n;
-
-    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : FIXTURES_DEFAULT, name);
-    f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    buf = malloc(FILE_MAX_BYTES + 1);
-    n = buf != NULL ? fread(buf, 1, FILE_MAX_BYTES, f) : 0;
-    fclose(f);
-    if (buf != NULL)
-        buf[n] = '\0';
-    return buf;
-}
-
 static int load(struct dataset *ds, const char *name)
 {
-    char *text = read_fixture(name);
+    char *text = fake_read_fixture(name);
     int rc = text != NULL ? dataset_parse(ds, text, NULL) : -1;
 
     free(text);
@@ -64,7 +42,7 @@ static int load(struct dataset *ds, const char *name)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    char *cat_text = read_fixture("catalogue.tsv");
+    char *cat_text = fake_read_fixture("catalogue.tsv");
     int rc;
 
     if (f == NULL || cat_text == NULL)
