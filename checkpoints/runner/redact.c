@@ -14,9 +14,10 @@ struct redactor {
 };
 
 static const char *const sensitive_words[] = {
-    "password",      "passwd", "secret",        "token",
-    "authorization", "cookie", "code_verifier", "api_key",
-    "api-key",       "apikey", "private_key",   "credential",
+    "password",      "passwd",    "secret",        "token",
+    "authorization", "cookie",    "code_verifier", "api_key",
+    "api-key",       "apikey",    "private_key",   "credential",
+    "hmac_key",      "proof_key", "masterkey",     "signing_key",
 };
 
 struct redactor *redactor_new(void)
@@ -89,7 +90,8 @@ int redact_is_sensitive_key(const char *name, size_t len)
             if (strncasecmp(name + i, sensitive_words[w], wlen) == 0)
                 return 1;
     }
-    return 0;
+    /* A personal access token, as in ZITADEL_LOGIN_CLIENT_PAT. */
+    return len >= 4 && strncasecmp(name + len - 4, "_pat", 4) == 0;
 }
 
 /* Returns the end of a value that starts at s after separator sep. */

@@ -6,7 +6,8 @@
  * and header syntax (Key: value, up to the end of the line); a key is
  * sensitive when its name contains password, passwd, secret, token,
  * authorization, cookie, code_verifier, api_key, api-key, apikey,
- * private_key or credential. The credential after "Bearer " or "Basic "
+ * private_key, credential, hmac_key, proof_key, masterkey or signing_key,
+ * or ends in _pat. The credential after "Bearer " or "Basic "
  * is replaced. Every occurrence of a known secret value, such as the
  * passwords of the target's secrets file, is replaced. The replacement
  * is REDACTED.

@@ -98,6 +98,11 @@ static void redact_sensitive_key_names(void **state)
     assert_true(redact_is_sensitive_key("api_key", 7));
     assert_true(redact_is_sensitive_key("ERLANG_COOKIE", 13));
     assert_false(redact_is_sensitive_key("PG_PORT", 7));
+    assert_true(redact_is_sensitive_key("ZITADEL_LOGIN_CLIENT_PAT", 24));
+    assert_true(redact_is_sensitive_key("OTP_HMAC_KEY", 12));
+    assert_true(redact_is_sensitive_key("ZITADEL_MASTERKEY", 17));
+    assert_false(redact_is_sensitive_key("PATH", 4));
+    assert_false(redact_is_sensitive_key("ZITADEL_CLIENT_ID", 17));
 }
 
 int main(void)
