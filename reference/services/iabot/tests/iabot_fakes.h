@@ -54,7 +54,7 @@ struct fake_llm {
 void fake_store_init(struct fake_store *store, struct iabot_store *port);
 void fake_store_clear(struct fake_store *store);
 
-/* Returns the status of run id ("" when unknown). */
+/* Copies the status and model version of run id, both "" when unknown. */
 void fake_store_run_status(struct fake_store *store, const char *id, char status[16],
                            char version[MODEL_VERSION_SIZE]);
 

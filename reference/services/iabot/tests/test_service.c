@@ -46,7 +46,7 @@ static struct dataset *load(const char *name)
     return ds;
 }
 
-/* Starts a service on empty fakes; threshold as in the model parameters. */
+/* Starts a service on empty fakes with the given handover threshold. */
 static struct fixture *start(double threshold, int with_llm)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -103,7 +103,7 @@ static const char *str(json_t *obj, const char *key)
     return value;
 }
 
-/* Starts a training run and waits for it; copies the new model's version. */
+/* Starts a training run, waits for it and copies the new model version. */
 static void train(struct fixture *f, char version[MODEL_VERSION_SIZE])
 {
     struct timespec pause = {0, RUN_POLL_MS * 1000000L};
