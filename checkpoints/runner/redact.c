@@ -159,6 +159,18 @@ static const char *redact_credential(struct strbuf *out, const char *word,
     return end;
 }
 
+/* Returns nonzero for a JSON Web Token: base64url JSON header, two dots. */
+static int is_jwt(const char *word, size_t len)
+{
+    size_t dots = 0;
+
+    if (len < 10 || strncmp(word, "eyJ", 3) != 0)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        dots += word[i] == '.';
+    return dots == 2;
+}
+
 static void apply_key_rules(struct strbuf *out, const char *text)
 {
     const char *p = text;
@@ -174,7 +186,10 @@ static void apply_key_rules(struct strbuf *out, const char *text)
         while (is_key_char(*p))
             p++;
         len = (size_t)(p - word);
-        if (redact_is_sensitive_key(word, len)) {
+        if (is_jwt(word, len)) {
+            strbuf_puts(out, REDACTED);
+            next = NULL;
+        } else if (redact_is_sensitive_key(word, len)) {
             strbuf_append(out, word, len);
             next = redact_value(out, p);
         } else {

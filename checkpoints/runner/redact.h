@@ -8,7 +8,7 @@
  * authorization, cookie, code_verifier, api_key, api-key, apikey,
  * private_key, credential, hmac_key, proof_key, masterkey or signing_key,
  * or ends in _pat. The credential after "Bearer " or "Basic "
- * is replaced. Every occurrence of a known secret value, such as the
+ * is replaced, and so is any JSON Web Token (eyJ..., two dots). Every occurrence of a known secret value, such as the
  * passwords of the target's secrets file, is replaced. The replacement
  * is REDACTED.
  */

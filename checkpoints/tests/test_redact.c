@@ -61,6 +61,16 @@ static void redact_bearer_in_text(void **state)
     assert_redacted(NULL, "Basic dXNlcjpwYXNz", "Basic [REDACTED]");
 }
 
+static void redact_jwt_anywhere(void **state)
+{
+    (void)state;
+    assert_redacted(NULL,
+                    "token was eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln, ok",
+                    "token was [REDACTED], ok");
+    assert_redacted(NULL, "eyJhbGciOiJSUzI1NiJ9 alone",
+                    "eyJhbGciOiJSUzI1NiJ9 alone");
+}
+
 static void redact_known_secrets(void **state)
 {
     struct redactor *r = redactor_new();
@@ -112,6 +122,7 @@ int main(void)
         cmocka_unit_test(redact_form_fields),
         cmocka_unit_test(redact_headers),
         cmocka_unit_test(redact_bearer_in_text),
+        cmocka_unit_test(redact_jwt_anywhere),
         cmocka_unit_test(redact_known_secrets),
         cmocka_unit_test(redact_leaves_plain_text),
         cmocka_unit_test(redact_sensitive_key_names),
