@@ -44,10 +44,43 @@ static size_t count_down(json_t *targets, char *reason, size_t size)
     return down;
 }
 
+/* Settings of the metrics endpoints checkpoint 1's components expose. */
+static const char *const exporter_ports[] = {
+    "PROMETHEUS_PORT",     "ALERTMANAGER_PORT",        "PG_EXPORTER_PORT",
+    "REDIS_EXPORTER_PORT", "RABBITMQ_PROMETHEUS_PORT",
+};
+
+/* Checks that a scrape URL of targets uses each exporter port that is set. */
+static void expect_exporters(struct scenario_ctx *ctx, json_t *targets)
+{
+    for (size_t e = 0; e < sizeof(exporter_ports) / sizeof(*exporter_ports);
+         e++) {
+        const char *port = scenario_setting(ctx, exporter_ports[e]);
+        char needle[32];
+        json_t *t;
+        size_t i;
+        int found = 0;
+
+        if (!port)
+            continue; /* a profile without that exporter's port */
+        snprintf(needle, sizeof(needle), ":%s/", port);
+        json_array_foreach(targets, i, t)
+        {
+            const char *url =
+                json_string_value(json_object_get(t, "scrapeUrl"));
+
+            found = found || (url && strstr(url, needle));
+        }
+        expect_true(ctx, found, "Prometheus scrapes %s=%s", exporter_ports[e],
+                    port);
+    }
+}
+
 static void prometheus_run(struct scenario_ctx *ctx)
 {
     const char *base = scenario_url(ctx, "PROMETHEUS");
     struct scenario_poll poll;
+    json_t *targets = NULL;
     size_t total = 0;
 
     expect_ready(ctx, "Prometheus", base);
@@ -58,7 +91,6 @@ static void prometheus_run(struct scenario_ctx *ctx)
     while (scenario_poll_next(ctx, &poll)) {
         const struct httpc_response *res =
             http_get(ctx, base, "/api/v1/targets?state=active");
-        json_t *targets;
         size_t down;
 
         expect_http_status(ctx, res, 200);
@@ -76,6 +108,9 @@ static void prometheus_run(struct scenario_ctx *ctx)
                           total, poll.reason);
     }
     scenario_note(ctx, "%zu scrape targets are up", total);
+
+    step_begin(ctx, "Prometheus scrapes the exporter of every component");
+    expect_exporters(ctx, targets);
 }
 
 const struct scenario infra_prometheus_targets = {
