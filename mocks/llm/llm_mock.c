@@ -14,7 +14,7 @@
 
 struct llm_mock {
     struct httpd *srv;
-    pthread_mutex_t lock;      /* guards the fields below */
+    pthread_mutex_t lock; /* guards the fields below */
     char reply[LLM_MOCK_REPLY_MAX];
     long delay_ms;
     char *requests[LLM_MOCK_MAX_REQUESTS]; /* ring of request bodies */
@@ -58,9 +58,10 @@ static void handle_completion(struct httpd_req *req, void *user)
         nanosleep(&wait, NULL);
     }
     httpd_reply_json(req, 200,
-                     json_pack("{s:s, s:s, s:s, s:[{s:i, s:{s:s, s:s}, s:s}]}", "id",
-                               "chatcmpl-mock", "object", "chat.completion", "model", "mock",
-                               "choices", "index", 0, "message", "role", "assistant",
+                     json_pack("{s:s, s:s, s:s, s:[{s:i, s:{s:s, s:s}, s:s}]}",
+                               "id", "chatcmpl-mock", "object",
+                               "chat.completion", "model", "mock", "choices",
+                               "index", 0, "message", "role", "assistant",
                                "content", reply, "finish_reason", "stop"));
 }
 
@@ -71,14 +72,18 @@ static void handle_requests(struct httpd_req *req, void *user)
     size_t i, first;
 
     pthread_mutex_lock(&mock->lock);
-    first = mock->count > LLM_MOCK_MAX_REQUESTS ? mock->count - LLM_MOCK_MAX_REQUESTS : 0;
+    first = mock->count > LLM_MOCK_MAX_REQUESTS
+                ? mock->count - LLM_MOCK_MAX_REQUESTS
+                : 0;
     for (i = first; i < mock->count; i++)
-        json_array_append_new(list, json_string(mock->requests[i % LLM_MOCK_MAX_REQUESTS]));
+        json_array_append_new(
+            list, json_string(mock->requests[i % LLM_MOCK_MAX_REQUESTS]));
     pthread_mutex_unlock(&mock->lock);
     httpd_reply_json(req, 200, list);
 }
 
-struct llm_mock *llm_mock_start(const struct llm_mock_options *opts, struct hito_error *err)
+struct llm_mock *llm_mock_start(const struct llm_mock_options *opts,
+                                struct hito_error *err)
 {
     struct llm_mock *mock = calloc(1, sizeof(*mock));
     struct httpd_options http = {0};
@@ -95,8 +100,10 @@ struct llm_mock *llm_mock_start(const struct llm_mock_options *opts, struct hito
     http.max_body_bytes = MAX_BODY_BYTES;
     mock->srv = httpd_new(&http, err);
     if (mock->srv == NULL ||
-        httpd_route(mock->srv, "POST", "/v1/chat/completions", handle_completion, mock) != 0 ||
-        httpd_route(mock->srv, "GET", "/_mock/requests", handle_requests, mock) != 0 ||
+        httpd_route(mock->srv, "POST", "/v1/chat/completions",
+                    handle_completion, mock) != 0 ||
+        httpd_route(mock->srv, "GET", "/_mock/requests", handle_requests,
+                    mock) != 0 ||
         httpd_start(mock->srv, err) != HITO_OK) {
         llm_mock_free(mock);
         return NULL;
@@ -137,7 +144,8 @@ char *llm_mock_last_request(struct llm_mock *mock)
 
     pthread_mutex_lock(&mock->lock);
     if (mock->count > 0)
-        copy = strdup(mock->requests[(mock->count - 1) % LLM_MOCK_MAX_REQUESTS]);
+        copy =
+            strdup(mock->requests[(mock->count - 1) % LLM_MOCK_MAX_REQUESTS]);
     pthread_mutex_unlock(&mock->lock);
     return copy;
 }

@@ -34,12 +34,13 @@ int main(void)
         return 1;
     log_init("llm-mock", LOG_LEVEL_INFO, NULL);
     if (config_load_profile(cfg, NULL, &err) != HITO_OK ||
-        config_get_int(cfg, "LLM_MOCK_PORT", 0, 1, 65535, &port, &err) != HITO_OK) {
+        config_get_int(cfg, "LLM_MOCK_PORT", 0, 1, 65535, &port, &err) !=
+            HITO_OK) {
         LOG_ERROR("invalid settings", "error", err.message);
         goto out;
     }
-    snprintf(listen, sizeof(listen), "%s:%ld", config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
-             port);
+    snprintf(listen, sizeof(listen), "%s:%ld",
+             config_get_default(cfg, "HITO_HOST", "127.0.0.1"), port);
     opts.listen = listen;
     opts.reply = config_get_default(cfg, "LLM_MOCK_REPLY", "talk_to_human");
     mock = llm_mock_start(&opts, &err);

@@ -32,7 +32,8 @@ struct iabot_app {
 };
 
 /* Reads dir/name into a malloc'd NUL-terminated buffer. */
-static char *read_data_file(const char *dir, const char *name, struct hito_error *err)
+static char *read_data_file(const char *dir, const char *name,
+                            struct hito_error *err)
 {
     char path[IABOT_SETTINGS_TEXT + 64];
     char *buf = NULL;
@@ -102,11 +103,13 @@ static int load_data(struct iabot_app *app, struct hito_error *err)
 
 static int open_ports(struct iabot_app *app, struct hito_error *err)
 {
-    struct iabot_llm_options llm = {app->settings.llm_base_url, app->settings.llm_api_key,
-                                    app->settings.llm_model, app->settings.llm_timeout_ms};
+    struct iabot_llm_options llm = {
+        app->settings.llm_base_url, app->settings.llm_api_key,
+        app->settings.llm_model, app->settings.llm_timeout_ms};
 
     app->db = db_pool_new(app->settings.pg_conninfo, IABOT_DB_POOL_SIZE, err);
-    if (app->db == NULL || db_migrate(app->db, app->settings.migrations_dir, err) != HITO_OK)
+    if (app->db == NULL ||
+        db_migrate(app->db, app->settings.migrations_dir, err) != HITO_OK)
         return err->code;
     if (app->settings.llm_base_url[0] != '\0') {
         app->llm_client = iabot_llm_new(&llm, err);
@@ -115,7 +118,8 @@ static int open_ports(struct iabot_app *app, struct hito_error *err)
         iabot_llm_port(app->llm_client, &app->llm);
     }
     if (app->settings.auth_enabled) {
-        app->auth = iabot_auth_new(app->settings.auth_issuer, app->settings.auth_audience,
+        app->auth = iabot_auth_new(app->settings.auth_issuer,
+                                   app->settings.auth_audience,
                                    app->settings.auth_jwks_url, err);
         if (app->auth == NULL)
             return err->code;

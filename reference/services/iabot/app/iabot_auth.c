@@ -25,7 +25,8 @@ struct iabot_auth *iabot_auth_new(const char *issuer, const char *audience,
         return NULL;
     }
     if (strlen(issuer) >= AUTH_TEXT_MAX || strlen(audience) >= AUTH_TEXT_MAX) {
-        hito_error_set(err, HITO_ERR_INVALID, "the issuer or audience is too long");
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "the issuer or audience is too long");
         free(auth);
         return NULL;
     }
@@ -56,13 +57,16 @@ int iabot_auth_check(void *self, const char *authorization, const char *role,
     int rc;
 
     if (auth->audience[0] == '\0')
-        return hito_error_set(err, HITO_ERR_AUTH,
-                              "token verification is not configured (IABOT_AUTH_AUDIENCE)");
+        return hito_error_set(
+            err, HITO_ERR_AUTH,
+            "token verification is not configured (IABOT_AUTH_AUDIENCE)");
     if (authorization == NULL || strncasecmp(authorization, "Bearer ", 7) != 0)
         return hito_error_set(err, HITO_ERR_AUTH, "missing bearer token");
-    rc = jwt_verify_token(auth->keys, &opts, authorization + 7, &claims, NULL, err);
+    rc = jwt_verify_token(auth->keys, &opts, authorization + 7, &claims, NULL,
+                          err);
     if (rc == HITO_OK && !jwt_claims_has_role(&claims, role))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "the token lacks the role %s", role);
+        rc = hito_error_set(err, HITO_ERR_INVALID,
+                            "the token lacks the role %s", role);
     else if (rc != HITO_OK && rc != HITO_ERR_UNAVAILABLE)
         rc = HITO_ERR_AUTH;
     jwt_claims_free(&claims);

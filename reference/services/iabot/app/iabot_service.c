@@ -30,16 +30,16 @@ struct iabot_service {
     struct iabot_service_options opts;
     char heldout_hash[DATASET_HASH_SIZE];
 
-    pthread_rwlock_t lock;            /* guards active and candidate */
+    pthread_rwlock_t lock; /* guards active and candidate */
     struct scored_model active;
-    struct scored_model candidate;    /* last model loaded by version, cached */
+    struct scored_model candidate; /* last model loaded by version, cached */
 
-    pthread_mutex_t worker_lock;      /* guards the fields below */
+    pthread_mutex_t worker_lock; /* guards the fields below */
     pthread_cond_t worker_wake;
     pthread_t worker;
     int worker_started;
     int stopping;
-    char pending_run[IABOT_ID_SIZE];  /* "" when none is queued */
+    char pending_run[IABOT_ID_SIZE]; /* "" when none is queued */
     int running;
 };
 
@@ -56,7 +56,8 @@ static void create_stemmer_key(void)
     pthread_key_create(&stemmer_key, free_stemmer);
 }
 
-/* Returns the calling thread's stemmer (libstemmer instances are not thread-safe). */
+/* Returns the calling thread's stemmer (libstemmer instances are not
+ * thread-safe). */
 static struct stemmer *thread_stemmer(void)
 {
     struct stemmer *st;
@@ -81,7 +82,8 @@ static void new_id(char out[IABOT_ID_SIZE])
     uuid_unparse_lower(id, out);
 }
 
-static void publish_model_version(const char *old_version, const char *new_version)
+static void publish_model_version(const char *old_version,
+                                  const char *new_version)
 {
     char labels[LABEL_MAX];
 
@@ -95,22 +97,28 @@ static void publish_model_version(const char *old_version, const char *new_versi
 
 static void define_metrics(void)
 {
-    metrics_define(METRIC_ANALYSE_SECONDS, "Time to analyse one message, model and LLM.",
+    metrics_define(METRIC_ANALYSE_SECONDS,
+                   "Time to analyse one message, model and LLM.",
                    METRICS_HISTOGRAM);
-    metrics_define(METRIC_INTENTS, "Messages analysed, by intent returned.", METRICS_COUNTER);
-    metrics_define(METRIC_LOW_CONFIDENCE,
-                   "Messages whose model confidence was below the handover threshold.",
+    metrics_define(METRIC_INTENTS, "Messages analysed, by intent returned.",
                    METRICS_COUNTER);
-    metrics_define(METRIC_LLM_FAILURES, "LLM calls that failed or timed out.", METRICS_COUNTER);
-    metrics_define(METRIC_MODEL_INFO, "Model in use (1) by version.", METRICS_GAUGE);
+    metrics_define(
+        METRIC_LOW_CONFIDENCE,
+        "Messages whose model confidence was below the handover threshold.",
+        METRICS_COUNTER);
+    metrics_define(METRIC_LLM_FAILURES, "LLM calls that failed or timed out.",
+                   METRICS_COUNTER);
+    metrics_define(METRIC_MODEL_INFO, "Model in use (1) by version.",
+                   METRICS_GAUGE);
 }
 
 /* Loads a stored model; on success the caller owns out->model. */
-static int load_scored(struct iabot_service *s, const char *version, struct scored_model *out,
-                       struct hito_error *err)
+static int load_scored(struct iabot_service *s, const char *version,
+                       struct scored_model *out, struct hito_error *err)
 {
     struct iabot_model_record rec;
-    int rc = s->opts.store.ops->load_model(s->opts.store.self, version, &rec, err);
+    int rc =
+        s->opts.store.ops->load_model(s->opts.store.self, version, &rec, err);
 
     if (rc != HITO_OK)
         return rc;
@@ -120,13 +128,15 @@ static int load_scored(struct iabot_service *s, const char *version, struct scor
         return rc;
     out->score.macro_f1 = rec.heldout_macro_f1;
     out->score.accuracy = rec.heldout_accuracy;
-    snprintf(out->score.heldout_hash, sizeof(out->score.heldout_hash), "%s", rec.heldout_hash);
+    snprintf(out->score.heldout_hash, sizeof(out->score.heldout_hash), "%s",
+             rec.heldout_hash);
     return HITO_OK;
 }
 
-/* Trains on the seed set and the stored corrections, scores on the held-out set and stores it. */
-static int train_and_store(struct iabot_service *s, struct model **out, size_t *corrections,
-                           struct hito_error *err)
+/* Trains on the seed set and the stored corrections, scores on the held-out set
+ * and stores it. */
+static int train_and_store(struct iabot_service *s, struct model **out,
+                           size_t *corrections, struct hito_error *err)
 {
     struct stemmer *st = thread_stemmer();
     struct dataset *ds = dataset_new();
@@ -143,13 +153,15 @@ static int train_and_store(struct iabot_service *s, struct model **out, size_t *
         goto out;
     }
     for (i = 0; rc == HITO_OK && i < s->opts.seed->count; i++)
-        rc = dataset_add(ds, s->opts.seed->items[i].intent, s->opts.seed->items[i].text, err);
+        rc = dataset_add(ds, s->opts.seed->items[i].intent,
+                         s->opts.seed->items[i].text, err);
     if (rc == HITO_OK)
-        rc = s->opts.store.ops->load_corrections(s->opts.store.self, fixes,
-                                                 IABOT_MAX_CORRECTIONS, corrections, err);
+        rc = s->opts.store.ops->load_corrections(
+            s->opts.store.self, fixes, IABOT_MAX_CORRECTIONS, corrections, err);
     for (i = 0; rc == HITO_OK && i < fixes->count; i++) {
         for (k = 0; rc == HITO_OK && k < IABOT_CORRECTION_WEIGHT; k++)
-            rc = dataset_add(ds, fixes->items[i].intent, fixes->items[i].text, err);
+            rc = dataset_add(ds, fixes->items[i].intent, fixes->items[i].text,
+                             err);
     }
     if (rc == HITO_OK)
         rc = model_train(ds, &s->opts.params, st, s->opts.catalogue, &m, err);
@@ -161,8 +173,8 @@ static int train_and_store(struct iabot_service *s, struct model **out, size_t *
         rc = model_serialise(m, &blob, &len, err);
     }
     if (rc == HITO_OK)
-        rc = s->opts.store.ops->save_model(s->opts.store.self, m, blob, len, s->heldout_hash,
-                                           err);
+        rc = s->opts.store.ops->save_model(s->opts.store.self, m, blob, len,
+                                           s->heldout_hash, err);
 out:
     free(blob);
     free(ev);
@@ -204,25 +216,30 @@ static void run_training(struct iabot_service *s, const char *id)
     json_t *metrics;
     int rc;
 
-    s->opts.store.ops->run_update(s->opts.store.self, id, "running", NULL, NULL, NULL, NULL);
+    s->opts.store.ops->run_update(s->opts.store.self, id, "running", NULL, NULL,
+                                  NULL, NULL);
     LOG_INFO("training run started", "run_id", id);
     rc = train_and_store(s, &m, &corrections, &err);
     if (rc != HITO_OK) {
         LOG_ERROR("training run failed", "run_id", id, "error", err.message);
-        s->opts.store.ops->run_update(s->opts.store.self, id, "failed", NULL, NULL, err.message,
-                                      NULL);
+        s->opts.store.ops->run_update(s->opts.store.self, id, "failed", NULL,
+                                      NULL, err.message, NULL);
         return;
     }
     metrics = json_pack("{s:f, s:f, s:i, s:i, s:s}", "heldout_accuracy",
                         (double)m->heldout_accuracy, "heldout_macro_f1",
-                        (double)m->heldout_macro_f1, "train_examples", (int)m->train_examples,
-                        "corrections", (int)corrections, "data_hash", m->data_hash);
+                        (double)m->heldout_macro_f1, "train_examples",
+                        (int)m->train_examples, "corrections", (int)corrections,
+                        "data_hash", m->data_hash);
     metrics_json = metrics != NULL ? json_dumps(metrics, JSON_COMPACT) : NULL;
-    if (s->opts.store.ops->run_update(s->opts.store.self, id, "succeeded", m->version,
-                                      metrics_json, NULL, &err) != HITO_OK)
-        LOG_ERROR("recording a training run failed", "run_id", id, "error", err.message);
+    if (s->opts.store.ops->run_update(s->opts.store.self, id, "succeeded",
+                                      m->version, metrics_json, NULL,
+                                      &err) != HITO_OK)
+        LOG_ERROR("recording a training run failed", "run_id", id, "error",
+                  err.message);
     else
-        LOG_INFO("training run succeeded", "run_id", id, "model_version", m->version);
+        LOG_INFO("training run succeeded", "run_id", id, "model_version",
+                 m->version);
     free(metrics_json);
     json_decref(metrics);
     model_free(m);
@@ -251,8 +268,8 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-struct iabot_service *iabot_service_new(const struct iabot_service_options *opts,
-                                        struct hito_error *err)
+struct iabot_service *iabot_service_new(
+    const struct iabot_service_options *opts, struct hito_error *err)
 {
     struct iabot_service *s = calloc(1, sizeof(*s));
 
@@ -299,8 +316,10 @@ void iabot_service_free(struct iabot_service *s)
     free(s);
 }
 
-/* Makes sure a model of version is in memory, loading it into the candidate slot. */
-static int ensure_loaded(struct iabot_service *s, const char *version, struct hito_error *err)
+/* Makes sure a model of version is in memory, loading it into the candidate
+ * slot. */
+static int ensure_loaded(struct iabot_service *s, const char *version,
+                         struct hito_error *err)
 {
     struct scored_model loaded = {0};
     int hit;
@@ -308,7 +327,8 @@ static int ensure_loaded(struct iabot_service *s, const char *version, struct hi
 
     pthread_rwlock_rdlock(&s->lock);
     hit = strcmp(s->active.model->version, version) == 0 ||
-          (s->candidate.model != NULL && strcmp(s->candidate.model->version, version) == 0);
+          (s->candidate.model != NULL &&
+           strcmp(s->candidate.model->version, version) == 0);
     pthread_rwlock_unlock(&s->lock);
     if (hit)
         return HITO_OK;
@@ -323,11 +343,13 @@ static int ensure_loaded(struct iabot_service *s, const char *version, struct hi
 }
 
 /* Returns the model of version (NULL: active); the caller holds s->lock. */
-static const struct model *pick_model(struct iabot_service *s, const char *version)
+static const struct model *pick_model(struct iabot_service *s,
+                                      const char *version)
 {
     if (version == NULL || strcmp(s->active.model->version, version) == 0)
         return s->active.model;
-    if (s->candidate.model != NULL && strcmp(s->candidate.model->version, version) == 0)
+    if (s->candidate.model != NULL &&
+        strcmp(s->candidate.model->version, version) == 0)
         return s->candidate.model;
     return NULL;
 }
@@ -340,8 +362,9 @@ struct analysis_result {
 };
 
 /* Classifies text with the requested model and builds entities and plan. */
-static int classify(struct iabot_service *s, const struct iabot_analyse_request *req,
-                    struct analysis *a, struct analysis_result *r, struct hito_error *err)
+static int classify(struct iabot_service *s,
+                    const struct iabot_analyse_request *req, struct analysis *a,
+                    struct analysis_result *r, struct hito_error *err)
 {
     struct feature_vector *fv = malloc(sizeof(*fv));
     struct stemmer *st = thread_stemmer();
@@ -355,10 +378,12 @@ static int classify(struct iabot_service *s, const struct iabot_analyse_request 
     pthread_rwlock_rdlock(&s->lock);
     m = pick_model(s, req->model_version);
     if (m == NULL) {
-        rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "model %s is not loaded; retry",
-                            req->model_version);
+        rc =
+            hito_error_set(err, HITO_ERR_NOT_FOUND,
+                           "model %s is not loaded; retry", req->model_version);
     } else {
-        rc = model_classify(m, st, s->opts.catalogue, req->text, a, fv, &r->pred, err);
+        rc = model_classify(m, st, s->opts.catalogue, req->text, a, fv,
+                            &r->pred, err);
         snprintf(r->version, sizeof(r->version), "%s", m->version);
     }
     pthread_rwlock_unlock(&s->lock);
@@ -371,17 +396,21 @@ static int classify(struct iabot_service *s, const struct iabot_analyse_request 
     return rc;
 }
 
-/* Asks the language model when the embedded one is not confident; keeps handover on failure. */
-static const char *ask_llm(struct iabot_service *s, const char *text, struct prediction *pred)
+/* Asks the language model when the embedded one is not confident; keeps
+ * handover on failure. */
+static const char *ask_llm(struct iabot_service *s, const char *text,
+                           struct prediction *pred)
 {
     struct hito_error err = {0};
     enum intent intent;
 
     if (s->opts.llm == NULL || pred->intent != INTENT_HANDOVER)
         return "model";
-    if (s->opts.llm->ops->classify(s->opts.llm->self, text, &intent, &err) != HITO_OK) {
+    if (s->opts.llm->ops->classify(s->opts.llm->self, text, &intent, &err) !=
+        HITO_OK) {
         metrics_add(METRIC_LLM_FAILURES, "", 1);
-        LOG_WARN("LLM classification failed; keeping handover", "error", err.message);
+        LOG_WARN("LLM classification failed; keeping handover", "error",
+                 err.message);
         return "model";
     }
     pred->intent = intent;
@@ -393,37 +422,46 @@ static double seconds_since(const struct timespec *start)
     struct timespec now;
 
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (now.tv_nsec - start->tv_nsec) / 1e9;
+    return (double)(now.tv_sec - start->tv_sec) +
+           (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void count_result(const struct prediction *pred, int low_confidence, double seconds)
+static void count_result(const struct prediction *pred, int low_confidence,
+                         double seconds)
 {
     char labels[LABEL_MAX];
 
-    snprintf(labels, sizeof(labels), "intent=\"%s\"", intent_name(pred->intent));
+    snprintf(labels, sizeof(labels), "intent=\"%s\"",
+             intent_name(pred->intent));
     metrics_add(METRIC_INTENTS, labels, 1);
     if (low_confidence)
         metrics_add(METRIC_LOW_CONFIDENCE, "", 1);
     metrics_observe(METRIC_ANALYSE_SECONDS, "", seconds);
 }
 
-static int check_request(const struct iabot_analyse_request *req, struct hito_error *err)
+static int check_request(const struct iabot_analyse_request *req,
+                         struct hito_error *err)
 {
     size_t len = strlen(req->text);
 
     if (len == 0 || len > IABOT_MAX_TEXT_BYTES)
-        return hito_error_set(err, HITO_ERR_INVALID, "text must be 1 to %d bytes, got %zu",
-                              IABOT_MAX_TEXT_BYTES, len);
-    if (req->conversation_id[0] == '\0' || strlen(req->conversation_id) >= IABOT_NAME_MAX ||
-        req->customer_id[0] == '\0' || strlen(req->customer_id) >= IABOT_NAME_MAX)
         return hito_error_set(err, HITO_ERR_INVALID,
-                              "conversation_id and customer_id must be 1 to %d bytes",
-                              IABOT_NAME_MAX - 1);
+                              "text must be 1 to %d bytes, got %zu",
+                              IABOT_MAX_TEXT_BYTES, len);
+    if (req->conversation_id[0] == '\0' ||
+        strlen(req->conversation_id) >= IABOT_NAME_MAX ||
+        req->customer_id[0] == '\0' ||
+        strlen(req->customer_id) >= IABOT_NAME_MAX)
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "conversation_id and customer_id must be 1 to %d bytes",
+            IABOT_NAME_MAX - 1);
     return HITO_OK;
 }
 
-int iabot_service_analyse(struct iabot_service *s, const struct iabot_analyse_request *req,
-                          json_t **out, struct hito_error *err)
+int iabot_service_analyse(struct iabot_service *s,
+                          const struct iabot_analyse_request *req, json_t **out,
+                          struct hito_error *err)
 {
     struct analysis_result r = {0};
     struct analysis *a = malloc(sizeof(*a));
@@ -456,9 +494,11 @@ int iabot_service_analyse(struct iabot_service *s, const struct iabot_analyse_re
     rc = s->opts.store.ops->save_message(s->opts.store.self, &rec, err);
     if (rc != HITO_OK)
         goto out;
-    *out = json_pack("{s:s, s:s, s:f, s:s, s:O, s:O, s:s}", "message_id", rec.id, "intent",
-                     rec.intent, "confidence", (double)r.pred.confidence, "source", rec.source,
-                     "entities", r.entities, "reply_plan", r.plan, "model_version", r.version);
+    *out =
+        json_pack("{s:s, s:s, s:f, s:s, s:O, s:O, s:s}", "message_id", rec.id,
+                  "intent", rec.intent, "confidence", (double)r.pred.confidence,
+                  "source", rec.source, "entities", r.entities, "reply_plan",
+                  r.plan, "model_version", r.version);
     if (*out == NULL)
         rc = hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     else
@@ -472,29 +512,34 @@ out:
     return rc;
 }
 
-int iabot_service_feedback(struct iabot_service *s, const char *message_id, const char *intent,
-                           const char *source, json_t **out, struct hito_error *err)
+int iabot_service_feedback(struct iabot_service *s, const char *message_id,
+                           const char *intent, const char *source, json_t **out,
+                           struct hito_error *err)
 {
     long long id = 0;
     int parsed = intent_parse(intent);
     int rc;
 
     if (parsed < 0 || parsed >= INTENT_CLASSES)
-        return hito_error_set(err, HITO_ERR_INVALID, "intent \"%s\" is not a trained intent",
-                              intent);
-    if (strcmp(source, "operator") != 0 && strcmp(source, "outcome") != 0)
         return hito_error_set(err, HITO_ERR_INVALID,
-                              "source must be \"operator\" or \"outcome\", got \"%s\"", source);
-    rc = s->opts.store.ops->save_feedback(s->opts.store.self, message_id, intent, source, &id,
-                                          err);
+                              "intent \"%s\" is not a trained intent", intent);
+    if (strcmp(source, "operator") != 0 && strcmp(source, "outcome") != 0)
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "source must be \"operator\" or \"outcome\", got \"%s\"", source);
+    rc = s->opts.store.ops->save_feedback(s->opts.store.self, message_id,
+                                          intent, source, &id, err);
     if (rc != HITO_OK)
         return rc;
-    *out = json_pack("{s:I, s:s, s:s, s:s}", "feedback_id", (json_int_t)id, "message_id",
-                     message_id, "intent", intent, "source", source);
-    return *out != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    *out =
+        json_pack("{s:I, s:s, s:s, s:s}", "feedback_id", (json_int_t)id,
+                  "message_id", message_id, "intent", intent, "source", source);
+    return *out != NULL ? HITO_OK
+                        : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
 }
 
-int iabot_service_start_training(struct iabot_service *s, json_t **out, struct hito_error *err)
+int iabot_service_start_training(struct iabot_service *s, json_t **out,
+                                 struct hito_error *err)
 {
     char id[IABOT_ID_SIZE];
     int busy;
@@ -504,7 +549,8 @@ int iabot_service_start_training(struct iabot_service *s, json_t **out, struct h
     busy = s->running || s->pending_run[0] != '\0';
     pthread_mutex_unlock(&s->worker_lock);
     if (busy)
-        return hito_error_set(err, HITO_ERR_CONFLICT, "a training run is already in progress");
+        return hito_error_set(err, HITO_ERR_CONFLICT,
+                              "a training run is already in progress");
     new_id(id);
     rc = s->opts.store.ops->run_create(s->opts.store.self, id, err);
     if (rc != HITO_OK)
@@ -517,27 +563,31 @@ int iabot_service_start_training(struct iabot_service *s, json_t **out, struct h
     }
     pthread_mutex_unlock(&s->worker_lock);
     if (busy) {
-        s->opts.store.ops->run_update(s->opts.store.self, id, "failed", NULL, NULL,
-                                      "another training run started first", NULL);
-        return hito_error_set(err, HITO_ERR_CONFLICT, "a training run is already in progress");
+        s->opts.store.ops->run_update(
+            s->opts.store.self, id, "failed", NULL, NULL,
+            "another training run started first", NULL);
+        return hito_error_set(err, HITO_ERR_CONFLICT,
+                              "a training run is already in progress");
     }
     *out = json_pack("{s:s, s:s}", "id", id, "status", "queued");
-    return *out != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    return *out != NULL ? HITO_OK
+                        : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
 }
 
-int iabot_service_training_run(struct iabot_service *s, const char *id, json_t **out,
-                               struct hito_error *err)
+int iabot_service_training_run(struct iabot_service *s, const char *id,
+                               json_t **out, struct hito_error *err)
 {
     return s->opts.store.ops->run_get(s->opts.store.self, id, out, err);
 }
 
 static json_t *score_json(const char *version, const struct model_score *score)
 {
-    return json_pack("{s:s, s:f, s:f}", "version", version, "heldout_macro_f1", score->macro_f1,
-                     "heldout_accuracy", score->accuracy);
+    return json_pack("{s:s, s:f, s:f}", "version", version, "heldout_macro_f1",
+                     score->macro_f1, "heldout_accuracy", score->accuracy);
 }
 
-/* Replaces the active model with next (taking ownership) and publishes the version. */
+/* Replaces the active model with next (taking ownership) and publishes the
+ * version. */
 static void swap_active(struct iabot_service *s, struct scored_model *next)
 {
     char old_version[MODEL_VERSION_SIZE], new_version[MODEL_VERSION_SIZE];
@@ -558,8 +608,8 @@ static void swap_active(struct iabot_service *s, struct scored_model *next)
     model_free(old.model);
 }
 
-int iabot_service_promote(struct iabot_service *s, const char *version, json_t **out,
-                          struct hito_error *err)
+int iabot_service_promote(struct iabot_service *s, const char *version,
+                          json_t **out, struct hito_error *err)
 {
     struct scored_model next = {0};
     struct model_score current;
@@ -571,19 +621,24 @@ int iabot_service_promote(struct iabot_service *s, const char *version, json_t *
         return rc;
     pthread_rwlock_rdlock(&s->lock);
     current = s->active.score;
-    snprintf(current_version, sizeof(current_version), "%s", s->active.model->version);
+    snprintf(current_version, sizeof(current_version), "%s",
+             s->active.model->version);
     pthread_rwlock_unlock(&s->lock);
-    verdict = strcmp(current_version, version) == 0 ? PROMOTION_NOT_BETTER
-                                                    : promotion_decide(&current, &next.score);
-    *out = json_pack("{s:s, s:o, s:o}", "verdict", promotion_verdict_name(verdict), "current",
-                     score_json(current_version, &current), "candidate",
-                     score_json(version, &next.score));
+    verdict = strcmp(current_version, version) == 0
+                  ? PROMOTION_NOT_BETTER
+                  : promotion_decide(&current, &next.score);
+    *out =
+        json_pack("{s:s, s:o, s:o}", "verdict", promotion_verdict_name(verdict),
+                  "current", score_json(current_version, &current), "candidate",
+                  score_json(version, &next.score));
     if (verdict != PROMOTION_ACCEPT) {
         model_free(next.model);
-        return hito_error_set(err, HITO_ERR_CONFLICT,
-                              "model %s does not beat %s on the held-out set (macro-F1 %.4f vs "
-                              "%.4f): %s", version, current_version, next.score.macro_f1,
-                              current.macro_f1, promotion_verdict_name(verdict));
+        return hito_error_set(
+            err, HITO_ERR_CONFLICT,
+            "model %s does not beat %s on the held-out set (macro-F1 %.4f vs "
+            "%.4f): %s",
+            version, current_version, next.score.macro_f1, current.macro_f1,
+            promotion_verdict_name(verdict));
     }
     rc = s->opts.store.ops->activate(s->opts.store.self, version, err);
     if (rc != HITO_OK) {
@@ -593,11 +648,13 @@ int iabot_service_promote(struct iabot_service *s, const char *version, json_t *
         return rc;
     }
     swap_active(s, &next);
-    LOG_INFO("model promoted", "model_version", version, "previous", current_version);
+    LOG_INFO("model promoted", "model_version", version, "previous",
+             current_version);
     return HITO_OK;
 }
 
-int iabot_service_rollback(struct iabot_service *s, json_t **out, struct hito_error *err)
+int iabot_service_rollback(struct iabot_service *s, json_t **out,
+                           struct hito_error *err)
 {
     struct scored_model previous = {0};
     char restored[MODEL_VERSION_SIZE];
@@ -610,10 +667,12 @@ int iabot_service_rollback(struct iabot_service *s, json_t **out, struct hito_er
     swap_active(s, &previous);
     LOG_INFO("model rolled back", "model_version", restored);
     *out = json_pack("{s:s}", "model_version", restored);
-    return *out != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    return *out != NULL ? HITO_OK
+                        : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
 }
 
-void iabot_service_model_version(struct iabot_service *s, char out[MODEL_VERSION_SIZE])
+void iabot_service_model_version(struct iabot_service *s,
+                                 char out[MODEL_VERSION_SIZE])
 {
     pthread_rwlock_rdlock(&s->lock);
     snprintf(out, MODEL_VERSION_SIZE, "%s", s->active.model->version);

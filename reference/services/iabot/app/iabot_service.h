@@ -25,10 +25,11 @@
 
 struct iabot_service_options {
     struct iabot_store store;
-    const struct iabot_llm *llm;      /* NULL: no language model */
+    const struct iabot_llm *llm; /* NULL: no language model */
     const struct catalogue *catalogue;
-    const struct dataset *seed;       /* training utterances (fixtures/train.tsv) */
-    const struct dataset *heldout;    /* held-out set for promotion (fixtures/test.tsv) */
+    const struct dataset *seed; /* training utterances (fixtures/train.tsv) */
+    const struct dataset
+        *heldout; /* held-out set for promotion (fixtures/test.tsv) */
     struct model_params params;
 };
 
@@ -36,7 +37,7 @@ struct iabot_analyse_request {
     const char *conversation_id;
     const char *customer_id;
     const char *text;
-    const char *model_version;        /* NULL: the model in use */
+    const char *model_version; /* NULL: the model in use */
 };
 
 struct iabot_service;
@@ -47,8 +48,8 @@ struct iabot_service;
  * the training worker. NULL with err filled on failure. The options'
  * pointers must outlive the service.
  */
-struct iabot_service *iabot_service_new(const struct iabot_service_options *opts,
-                                        struct hito_error *err);
+struct iabot_service *iabot_service_new(
+    const struct iabot_service_options *opts, struct hito_error *err);
 
 /* Stops the training worker (waiting for a running training) and frees s. */
 void iabot_service_free(struct iabot_service *s);
@@ -59,35 +60,40 @@ void iabot_service_free(struct iabot_service *s);
  * Errors: HITO_ERR_INVALID (text), HITO_ERR_NOT_FOUND (model_version),
  * store errors.
  */
-int iabot_service_analyse(struct iabot_service *s, const struct iabot_analyse_request *req,
-                          json_t **out, struct hito_error *err);
+int iabot_service_analyse(struct iabot_service *s,
+                          const struct iabot_analyse_request *req, json_t **out,
+                          struct hito_error *err);
 
 /* Stores a correction; returns {feedback_id, message_id, intent, source}. */
-int iabot_service_feedback(struct iabot_service *s, const char *message_id, const char *intent,
-                           const char *source, json_t **out, struct hito_error *err);
+int iabot_service_feedback(struct iabot_service *s, const char *message_id,
+                           const char *intent, const char *source, json_t **out,
+                           struct hito_error *err);
 
 /*
  * Queues a training run on the worker thread and returns {id, status}.
  * HITO_ERR_CONFLICT when a run is already queued or running.
  */
-int iabot_service_start_training(struct iabot_service *s, json_t **out, struct hito_error *err);
+int iabot_service_start_training(struct iabot_service *s, json_t **out,
+                                 struct hito_error *err);
 
 /* Returns a training run's status and metrics. */
-int iabot_service_training_run(struct iabot_service *s, const char *id, json_t **out,
-                               struct hito_error *err);
+int iabot_service_training_run(struct iabot_service *s, const char *id,
+                               json_t **out, struct hito_error *err);
 
 /*
  * Makes version the model in use when it beats the current one on the
  * held-out set (domain/promotion.h). On HITO_ERR_CONFLICT *out holds both
  * models' figures and the verdict.
  */
-int iabot_service_promote(struct iabot_service *s, const char *version, json_t **out,
-                          struct hito_error *err);
+int iabot_service_promote(struct iabot_service *s, const char *version,
+                          json_t **out, struct hito_error *err);
 
 /* Goes back to the model in use before the current one; returns its version. */
-int iabot_service_rollback(struct iabot_service *s, json_t **out, struct hito_error *err);
+int iabot_service_rollback(struct iabot_service *s, json_t **out,
+                           struct hito_error *err);
 
 /* Copies the version of the model in use into out. */
-void iabot_service_model_version(struct iabot_service *s, char out[MODEL_VERSION_SIZE]);
+void iabot_service_model_version(struct iabot_service *s,
+                                 char out[MODEL_VERSION_SIZE]);
 
 #endif

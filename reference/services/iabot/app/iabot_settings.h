@@ -27,7 +27,7 @@ struct iabot_settings {
     long threshold_percent;
     long training_seed;
     long threads;
-    char llm_base_url[IABOT_SETTINGS_TEXT];   /* "" when no language model */
+    char llm_base_url[IABOT_SETTINGS_TEXT]; /* "" when no language model */
     char llm_api_key[IABOT_SETTINGS_TEXT];
     char llm_model[128];
     long llm_timeout_ms;

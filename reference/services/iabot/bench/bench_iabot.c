@@ -31,8 +31,8 @@ static char *read_file(const char *path)
         fprintf(stderr, "iabot-bench: cannot open %s\n", path);
         return NULL;
     }
-    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || size > BENCH_MAX_FILE_BYTES ||
-        fseek(f, 0, SEEK_SET) != 0)
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+        size > BENCH_MAX_FILE_BYTES || fseek(f, 0, SEEK_SET) != 0)
         goto out;
     buf = malloc((size_t)size + 1);
     if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
@@ -71,8 +71,10 @@ static double percentile(const double *sorted, size_t n, double q)
     return sorted[i < n ? i : n - 1];
 }
 
-static json_t *time_classification(const struct model *m, const struct dataset *test,
-                                   struct stemmer *st, const struct catalogue *cat, int rounds)
+static json_t *time_classification(const struct model *m,
+                                   const struct dataset *test,
+                                   struct stemmer *st,
+                                   const struct catalogue *cat, int rounds)
 {
     size_t n = test->count * (size_t)rounds, k = 0, i;
     double *samples = malloc(n * sizeof(*samples) + 1);
@@ -89,7 +91,8 @@ static json_t *time_classification(const struct model *m, const struct dataset *
             struct prediction pred;
             double start = now_seconds();
 
-            if (model_classify(m, st, cat, test->items[i].text, a, fv, &pred, NULL) != HITO_OK)
+            if (model_classify(m, st, cat, test->items[i].text, a, fv, &pred,
+                               NULL) != HITO_OK)
                 goto done;
             analysis_clear(a);
             samples[k] = (now_seconds() - start) * 1e6;
@@ -97,9 +100,10 @@ static json_t *time_classification(const struct model *m, const struct dataset *
         }
     }
     qsort(samples, n, sizeof(*samples), by_value);
-    out = json_pack("{s:I, s:f, s:f, s:f, s:f}", "samples", (json_int_t)n, "p50_us",
-                    percentile(samples, n, 0.50), "p99_us", percentile(samples, n, 0.99),
-                    "max_us", samples[n - 1], "mean_us", sum / (double)n);
+    out = json_pack("{s:I, s:f, s:f, s:f, s:f}", "samples", (json_int_t)n,
+                    "p50_us", percentile(samples, n, 0.50), "p99_us",
+                    percentile(samples, n, 0.99), "max_us", samples[n - 1],
+                    "mean_us", sum / (double)n);
 done:
     free(samples);
     free(a);
@@ -116,15 +120,18 @@ static json_t *evaluation_json(const struct evaluation *ev)
         json_t *row = json_array();
 
         for (p = 0; p < INTENT_CLASSES; p++)
-            json_array_append_new(row, json_integer((json_int_t)ev->confusion[t][p]));
+            json_array_append_new(
+                row, json_integer((json_int_t)ev->confusion[t][p]));
         json_array_append_new(matrix, row);
         json_array_append_new(labels, json_string(intent_name((enum intent)t)));
-        json_object_set_new(f1, intent_name((enum intent)t), json_real(ev->f1[t]));
+        json_object_set_new(f1, intent_name((enum intent)t),
+                            json_real(ev->f1[t]));
     }
     return json_pack("{s:I, s:f, s:f, s:o, s:o, s:o, s:f, s:f}", "examples",
-                     (json_int_t)ev->examples, "accuracy", ev->accuracy, "macro_f1", ev->macro_f1,
-                     "labels", labels, "confusion", matrix, "f1", f1, "handover_rate",
-                     ev->handover_rate, "accuracy_with_handover", ev->handover_accuracy);
+                     (json_int_t)ev->examples, "accuracy", ev->accuracy,
+                     "macro_f1", ev->macro_f1, "labels", labels, "confusion",
+                     matrix, "f1", f1, "handover_rate", ev->handover_rate,
+                     "accuracy_with_handover", ev->handover_accuracy);
 }
 
 static int load(const char *path, struct dataset *ds)
@@ -143,8 +150,9 @@ static int load(const char *path, struct dataset *ds)
 }
 
 /* Trains twice with the same seed and reports whether the blobs are equal. */
-static int same_bytes_twice(const struct dataset *train, const struct model_params *p,
-                            struct stemmer *st, const struct catalogue *cat,
+static int same_bytes_twice(const struct dataset *train,
+                            const struct model_params *p, struct stemmer *st,
+                            const struct catalogue *cat,
                             const unsigned char *blob, size_t len)
 {
     struct model *again = NULL;
@@ -163,8 +171,9 @@ static int same_bytes_twice(const struct dataset *train, const struct model_para
     return same;
 }
 
-static int run(const char **paths, int rounds, struct stemmer *st, struct catalogue *cat,
-               struct dataset *train, struct dataset *test)
+static int run(const char **paths, int rounds, struct stemmer *st,
+               struct catalogue *cat, struct dataset *train,
+               struct dataset *test)
 {
     struct hito_error err = {0};
     struct model_params params;
@@ -189,20 +198,26 @@ static int run(const char **paths, int rounds, struct stemmer *st, struct catalo
         goto out;
     }
     report = json_pack(
-        "{s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:{s:I, s:I, s:I, s:f}, s:b, s:{s:I, s:I, s:f, "
+        "{s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:{s:I, s:I, s:I, s:f}, s:b, "
+        "s:{s:I, s:I, s:f, "
         "s:f, s:f, s:I}}",
-        "implementation", "hito C (hashed word 1-2 grams + char 2-5 grams + entities, SGD LR)",
-        "model_version", m->version, "train_examples", (json_int_t)train->count, "test_examples",
-        (json_int_t)test->count, "train_seconds", train_seconds, "evaluation",
-        evaluation_json(&ev), "latency", time_classification(m, test, st, cat, rounds), "model",
+        "implementation",
+        "hito C (hashed word 1-2 grams + char 2-5 grams + entities, SGD LR)",
+        "model_version", m->version, "train_examples", (json_int_t)train->count,
+        "test_examples", (json_int_t)test->count, "train_seconds",
+        train_seconds, "evaluation", evaluation_json(&ev), "latency",
+        time_classification(m, test, st, cat, rounds), "model",
         "serialised_bytes", (json_int_t)len, "memory_bytes",
-        (json_int_t)(((size_t)1 << params.dim_bits) * (INTENT_CLASSES + 1) * sizeof(float)),
-        "dim_bits", (json_int_t)params.dim_bits, "temperature", (double)m->temperature,
-        "deterministic", same_bytes_twice(train, &params, st, cat, blob, len), "params",
-        "epochs", (json_int_t)params.epochs, "seed", (json_int_t)params.seed, "learning_rate",
-        params.learning_rate, "l2", params.l2, "threshold", params.threshold, "rounds",
-        (json_int_t)rounds);
-    if (report == NULL || json_dump_file(report, paths[3], JSON_INDENT(2)) != 0) {
+        (json_int_t)(((size_t)1 << params.dim_bits) * (INTENT_CLASSES + 1) *
+                     sizeof(float)),
+        "dim_bits", (json_int_t)params.dim_bits, "temperature",
+        (double)m->temperature, "deterministic",
+        same_bytes_twice(train, &params, st, cat, blob, len), "params",
+        "epochs", (json_int_t)params.epochs, "seed", (json_int_t)params.seed,
+        "learning_rate", params.learning_rate, "l2", params.l2, "threshold",
+        params.threshold, "rounds", (json_int_t)rounds);
+    if (report == NULL ||
+        json_dump_file(report, paths[3], JSON_INDENT(2)) != 0) {
         fprintf(stderr, "iabot-bench: cannot write %s\n", paths[3]);
         goto out;
     }
@@ -225,20 +240,24 @@ int main(int argc, char **argv)
     int rc = 1;
 
     if (argc < 5 || rounds < 1 || rounds > BENCH_MAX_ROUNDS) {
-        fprintf(stderr, "usage: iabot-bench TRAIN.tsv TEST.tsv CATALOGUE.tsv OUT.json "
-                        "[ROUNDS, 1..%d]\n", BENCH_MAX_ROUNDS);
+        fprintf(stderr,
+                "usage: iabot-bench TRAIN.tsv TEST.tsv CATALOGUE.tsv OUT.json "
+                "[ROUNDS, 1..%d]\n",
+                BENCH_MAX_ROUNDS);
         goto out;
     }
     if (st == NULL || cat == NULL || train == NULL || test == NULL)
         goto out;
     cat_text = read_file(argv[3]);
-    if (cat_text == NULL || catalogue_parse(cat, st, cat_text, &err) != HITO_OK) {
+    if (cat_text == NULL ||
+        catalogue_parse(cat, st, cat_text, &err) != HITO_OK) {
         fprintf(stderr, "iabot-bench: %s: %s\n", argv[3], err.message);
         goto out;
     }
     if (load(argv[1], train) != 0 || load(argv[2], test) != 0)
         goto out;
-    rc = run((const char **)argv + 1, rounds, st, cat, train, test) == 0 ? 0 : 1;
+    rc =
+        run((const char **)argv + 1, rounds, st, cat, train, test) == 0 ? 0 : 1;
 out:
     free(cat_text);
     dataset_free(train);

@@ -2,8 +2,9 @@
 
 #include <stdlib.h>
 
-int analysis_run(struct analysis *a, struct stemmer *st, const struct catalogue *cat,
-                 const char *text, struct hito_error *err)
+int analysis_run(struct analysis *a, struct stemmer *st,
+                 const struct catalogue *cat, const char *text,
+                 struct hito_error *err)
 {
     size_t i;
 

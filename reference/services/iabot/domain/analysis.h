@@ -13,9 +13,9 @@
 #include "text.h"
 
 struct analysis {
-    char *folded;                              /* owned; see text_fold() */
+    char *folded; /* owned; see text_fold() */
     struct token_list tokens;
-    char stems[TEXT_MAX_TOKENS][STEM_MAX];     /* "" for numbers and symbols */
+    char stems[TEXT_MAX_TOKENS][STEM_MAX]; /* "" for numbers and symbols */
     struct entity_list entities;
 };
 
@@ -24,8 +24,9 @@ struct analysis {
  * (it is about 60 KiB) and later clears with analysis_clear(). cat may be
  * NULL. Errors as text_fold().
  */
-int analysis_run(struct analysis *a, struct stemmer *st, const struct catalogue *cat,
-                 const char *text, struct hito_error *err);
+int analysis_run(struct analysis *a, struct stemmer *st,
+                 const struct catalogue *cat, const char *text,
+                 struct hito_error *err);
 
 /* Frees what analysis_run() allocated inside a; a itself stays the caller's. */
 void analysis_clear(struct analysis *a);

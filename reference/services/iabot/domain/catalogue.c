@@ -26,7 +26,8 @@ static int grow(struct catalogue *cat, struct hito_error *err)
     struct catalogue_product *p;
 
     if (cat->count >= CATALOGUE_MAX_PRODUCTS)
-        return hito_error_set(err, HITO_ERR_LIMIT, "catalogue has the maximum of %d products",
+        return hito_error_set(err, HITO_ERR_LIMIT,
+                              "catalogue has the maximum of %d products",
                               CATALOGUE_MAX_PRODUCTS);
     if (cat->count < cat->capacity)
         return HITO_OK;
@@ -34,14 +35,15 @@ static int grow(struct catalogue *cat, struct hito_error *err)
         capacity = CATALOGUE_MAX_PRODUCTS;
     p = realloc(cat->products, capacity * sizeof(*p));
     if (p == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the catalogue");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory for the catalogue");
     cat->products = p;
     cat->capacity = capacity;
     return HITO_OK;
 }
 
-static int stem_name(struct catalogue_product *p, struct stemmer *st, const char *name,
-                     struct hito_error *err)
+static int stem_name(struct catalogue_product *p, struct stemmer *st,
+                     const char *name, struct hito_error *err)
 {
     struct token_list *tokens = NULL;
     char *folded = text_fold(name, err);
@@ -52,7 +54,8 @@ static int stem_name(struct catalogue_product *p, struct stemmer *st, const char
         return err != NULL ? err->code : HITO_ERR_INVALID;
     tokens = malloc(sizeof(*tokens));
     if (tokens == NULL) {
-        rc = hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the catalogue");
+        rc = hito_error_set(err, HITO_ERR_NOMEM,
+                            "out of memory for the catalogue");
         goto out;
     }
     text_tokenise(folded, tokens);
@@ -63,31 +66,35 @@ static int stem_name(struct catalogue_product *p, struct stemmer *st, const char
         if (t->kind == TOKEN_SYMBOL)
             continue;
         if (p->word_count == CATALOGUE_MAX_WORDS) {
-            rc = hito_error_set(err, HITO_ERR_INVALID, "product name \"%s\" has more than %d words",
+            rc = hito_error_set(err, HITO_ERR_INVALID,
+                                "product name \"%s\" has more than %d words",
                                 name, CATALOGUE_MAX_WORDS);
             goto out;
         }
         stemmer_stem(st, folded + t->start, t->len, p->stems[p->word_count++]);
     }
     if (p->word_count == 0)
-        rc = hito_error_set(err, HITO_ERR_INVALID, "product name \"%s\" has no words", name);
+        rc = hito_error_set(err, HITO_ERR_INVALID,
+                            "product name \"%s\" has no words", name);
 out:
     free(tokens);
     free(folded);
     return rc;
 }
 
-int catalogue_add(struct catalogue *cat, struct stemmer *st, const char *id, const char *name,
-                  struct hito_error *err)
+int catalogue_add(struct catalogue *cat, struct stemmer *st, const char *id,
+                  const char *name, struct hito_error *err)
 {
     struct catalogue_product *p;
     int rc;
 
     if (id[0] == '\0' || strlen(id) >= CATALOGUE_ID_MAX)
-        return hito_error_set(err, HITO_ERR_INVALID, "product id must be 1 to %d bytes",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "product id must be 1 to %d bytes",
                               CATALOGUE_ID_MAX - 1);
     if (name[0] == '\0' || strlen(name) >= CATALOGUE_NAME_MAX)
-        return hito_error_set(err, HITO_ERR_INVALID, "product name must be 1 to %d bytes",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "product name must be 1 to %d bytes",
                               CATALOGUE_NAME_MAX - 1);
     rc = grow(cat, err);
     if (rc != HITO_OK)
@@ -116,20 +123,24 @@ int catalogue_parse(struct catalogue *cat, struct stemmer *st, const char *buf,
 
         number++;
         if (got < 0)
-            return hito_error_set(err, HITO_ERR_INVALID, "catalogue line %d is too long", number);
+            return hito_error_set(err, HITO_ERR_INVALID,
+                                  "catalogue line %d is too long", number);
         if (lines_skip(line))
             continue;
         tab = strchr(line, '\t');
         if (tab == NULL)
             return hito_error_set(err, HITO_ERR_INVALID,
-                                  "catalogue line %d: expected \"id<TAB>name\"", number);
+                                  "catalogue line %d: expected \"id<TAB>name\"",
+                                  number);
         *tab = '\0';
         rc = catalogue_add(cat, st, line, tab + 1, err);
         if (rc != HITO_OK) {
             char detail[HITO_ERROR_MESSAGE_MAX];
 
-            snprintf(detail, sizeof(detail), "%s", err != NULL ? err->message : "");
-            return hito_error_set(err, rc, "catalogue line %d: %s", number, detail);
+            snprintf(detail, sizeof(detail), "%s",
+                     err != NULL ? err->message : "");
+            return hito_error_set(err, rc, "catalogue line %d: %s", number,
+                                  detail);
         }
     }
     return HITO_OK;

@@ -13,13 +13,13 @@
 #include "stem.h"
 
 #define CATALOGUE_MAX_PRODUCTS 10000
-#define CATALOGUE_MAX_WORDS 6      /* words of one product name */
-#define CATALOGUE_ID_MAX 64        /* bytes of a product id, NUL included */
-#define CATALOGUE_NAME_MAX 128     /* bytes of a product name, NUL included */
+#define CATALOGUE_MAX_WORDS 6  /* words of one product name */
+#define CATALOGUE_ID_MAX 64    /* bytes of a product id, NUL included */
+#define CATALOGUE_NAME_MAX 128 /* bytes of a product name, NUL included */
 
 struct catalogue_product {
     char id[CATALOGUE_ID_MAX];
-    char name[CATALOGUE_NAME_MAX];        /* as given, NFC */
+    char name[CATALOGUE_NAME_MAX]; /* as given, NFC */
     char stems[CATALOGUE_MAX_WORDS][STEM_MAX];
     size_t word_count;
 };
@@ -40,8 +40,8 @@ void catalogue_free(struct catalogue *cat);
  * CATALOGUE_MAX_WORDS words, an id or name too long), HITO_ERR_LIMIT (more
  * than CATALOGUE_MAX_PRODUCTS), HITO_ERR_NOMEM.
  */
-int catalogue_add(struct catalogue *cat, struct stemmer *st, const char *id, const char *name,
-                  struct hito_error *err);
+int catalogue_add(struct catalogue *cat, struct stemmer *st, const char *id,
+                  const char *name, struct hito_error *err);
 
 /*
  * Parses "id<TAB>name" lines ('#' comments and blank lines skipped) from a

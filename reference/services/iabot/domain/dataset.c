@@ -24,37 +24,44 @@ void dataset_free(struct dataset *ds)
     free(ds);
 }
 
-int dataset_add(struct dataset *ds, enum intent intent, const char *text, struct hito_error *err)
+int dataset_add(struct dataset *ds, enum intent intent, const char *text,
+                struct hito_error *err)
 {
     size_t len = strlen(text);
 
     if ((int)intent < 0 || intent >= INTENT_CLASSES)
-        return hito_error_set(err, HITO_ERR_INVALID, "intent %d is not a trainable intent",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "intent %d is not a trainable intent",
                               (int)intent);
     if (len == 0 || len >= DATASET_TEXT_MAX)
-        return hito_error_set(err, HITO_ERR_INVALID, "example text must be 1 to %d bytes",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "example text must be 1 to %d bytes",
                               DATASET_TEXT_MAX - 1);
     if (ds->count == DATASET_MAX_EXAMPLES)
-        return hito_error_set(err, HITO_ERR_LIMIT, "dataset has the maximum of %d examples",
+        return hito_error_set(err, HITO_ERR_LIMIT,
+                              "dataset has the maximum of %d examples",
                               DATASET_MAX_EXAMPLES);
     if (ds->count == ds->capacity) {
         size_t capacity = ds->capacity == 0 ? 256 : ds->capacity * 2;
         struct example *items = realloc(ds->items, capacity * sizeof(*items));
 
         if (items == NULL)
-            return hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the dataset");
+            return hito_error_set(err, HITO_ERR_NOMEM,
+                                  "out of memory for the dataset");
         ds->items = items;
         ds->capacity = capacity;
     }
     ds->items[ds->count].text = strdup(text);
     if (ds->items[ds->count].text == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the dataset");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory for the dataset");
     ds->items[ds->count].intent = intent;
     ds->count++;
     return HITO_OK;
 }
 
-static int parse_line(struct dataset *ds, char *line, int number, struct hito_error *err)
+static int parse_line(struct dataset *ds, char *line, int number,
+                      struct hito_error *err)
 {
     char detail[HITO_ERROR_MESSAGE_MAX];
     char *tab = strchr(line, '\t');
@@ -62,13 +69,13 @@ static int parse_line(struct dataset *ds, char *line, int number, struct hito_er
     int rc;
 
     if (tab == NULL)
-        return hito_error_set(err, HITO_ERR_INVALID, "line %d: expected \"intent<TAB>text\"",
-                              number);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "line %d: expected \"intent<TAB>text\"", number);
     *tab = '\0';
     intent = intent_parse(line);
     if (intent < 0 || intent >= INTENT_CLASSES)
-        return hito_error_set(err, HITO_ERR_INVALID, "line %d: unknown intent \"%s\"", number,
-                              line);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "line %d: unknown intent \"%s\"", number, line);
     rc = dataset_add(ds, (enum intent)intent, tab + 1, err);
     if (rc == HITO_OK)
         return HITO_OK;
@@ -88,8 +95,9 @@ int dataset_parse(struct dataset *ds, const char *buf, struct hito_error *err)
 
         number++;
         if (got < 0)
-            return hito_error_set(err, HITO_ERR_INVALID, "line %d is longer than %zu bytes",
-                                  number, sizeof(line) - 1);
+            return hito_error_set(err, HITO_ERR_INVALID,
+                                  "line %d is longer than %zu bytes", number,
+                                  sizeof(line) - 1);
         if (lines_skip(line))
             continue;
         rc = parse_line(ds, line, number, err);

@@ -13,7 +13,7 @@
 #include "intent.h"
 
 #define DATASET_MAX_EXAMPLES 100000
-#define DATASET_TEXT_MAX 1024  /* bytes of one utterance, NUL included */
+#define DATASET_TEXT_MAX 1024 /* bytes of one utterance, NUL included */
 /* SHA-256 in lower-case hex, NUL included. */
 #define DATASET_HASH_SIZE 65
 
@@ -37,7 +37,8 @@ void dataset_free(struct dataset *ds);
  * INTENT_HANDOVER or out of range, empty text, text of DATASET_TEXT_MAX bytes
  * or more), HITO_ERR_LIMIT (DATASET_MAX_EXAMPLES reached), HITO_ERR_NOMEM.
  */
-int dataset_add(struct dataset *ds, enum intent intent, const char *text, struct hito_error *err);
+int dataset_add(struct dataset *ds, enum intent intent, const char *text,
+                struct hito_error *err);
 
 /*
  * Parses the text form from a NUL-terminated buffer and appends each line.

@@ -28,19 +28,44 @@ struct unit_word {
 };
 
 static const struct unit_word unit_words[] = {
-    {"kg", "kg", 1},        {"kilo", "kg", 1},       {"kilos", "kg", 1},
-    {"kilogramo", "kg", 1}, {"kilogramos", "kg", 1}, {"g", "g", 1},
-    {"gr", "g", 1},         {"grs", "g", 1},         {"gramo", "g", 1},
-    {"gramos", "g", 1},     {"l", "l", 1},           {"lt", "l", 1},
-    {"lts", "l", 1},        {"litro", "l", 1},       {"litros", "l", 1},
-    {"ml", "ml", 1},        {"unidad", "unit", 1},   {"unidades", "unit", 1},
-    {"u", "unit", 1},       {"pza", "unit", 1},      {"pzas", "unit", 1},
-    {"pieza", "unit", 1},   {"piezas", "unit", 1},   {"x", "unit", 1},
-    {"paquete", "pack", 1}, {"paquetes", "pack", 1}, {"caja", "box", 1},
-    {"cajas", "box", 1},    {"docena", "unit", 12},  {"docenas", "unit", 12},
-    {"bolsa", "bag", 1},    {"bolsas", "bag", 1},    {"botella", "bottle", 1},
-    {"botellas", "bottle", 1}, {"lata", "can", 1},   {"latas", "can", 1},
-    {"metro", "m", 1},      {"metros", "m", 1},
+    {"kg", "kg", 1},
+    {"kilo", "kg", 1},
+    {"kilos", "kg", 1},
+    {"kilogramo", "kg", 1},
+    {"kilogramos", "kg", 1},
+    {"g", "g", 1},
+    {"gr", "g", 1},
+    {"grs", "g", 1},
+    {"gramo", "g", 1},
+    {"gramos", "g", 1},
+    {"l", "l", 1},
+    {"lt", "l", 1},
+    {"lts", "l", 1},
+    {"litro", "l", 1},
+    {"litros", "l", 1},
+    {"ml", "ml", 1},
+    {"unidad", "unit", 1},
+    {"unidades", "unit", 1},
+    {"u", "unit", 1},
+    {"pza", "unit", 1},
+    {"pzas", "unit", 1},
+    {"pieza", "unit", 1},
+    {"piezas", "unit", 1},
+    {"x", "unit", 1},
+    {"paquete", "pack", 1},
+    {"paquetes", "pack", 1},
+    {"caja", "box", 1},
+    {"cajas", "box", 1},
+    {"docena", "unit", 12},
+    {"docenas", "unit", 12},
+    {"bolsa", "bag", 1},
+    {"bolsas", "bag", 1},
+    {"botella", "bottle", 1},
+    {"botellas", "bottle", 1},
+    {"lata", "can", 1},
+    {"latas", "can", 1},
+    {"metro", "m", 1},
+    {"metros", "m", 1},
 };
 
 struct number_word {
@@ -49,10 +74,11 @@ struct number_word {
 };
 
 static const struct number_word number_words[] = {
-    {"un", 1},     {"uno", 1},    {"una", 1},   {"dos", 2},    {"tres", 3},
-    {"cuatro", 4}, {"cinco", 5},  {"seis", 6},  {"siete", 7},  {"ocho", 8},
-    {"nueve", 9},  {"diez", 10},  {"once", 11}, {"doce", 12},  {"quince", 15},
-    {"veinte", 20}, {"media", 0.5}, {"medio", 0.5},
+    {"un", 1},      {"uno", 1},     {"una", 1},     {"dos", 2},
+    {"tres", 3},    {"cuatro", 4},  {"cinco", 5},   {"seis", 6},
+    {"siete", 7},   {"ocho", 8},    {"nueve", 9},   {"diez", 10},
+    {"once", 11},   {"doce", 12},   {"quince", 15}, {"veinte", 20},
+    {"media", 0.5}, {"medio", 0.5},
 };
 
 struct currency_word {
@@ -62,9 +88,11 @@ struct currency_word {
 
 /* Words for a currency after the amount; "" where the word names none. */
 static const struct currency_word currency_after[] = {
-    {"pesos", ""},    {"peso", ""},     {"soles", "PEN"}, {"sol", "PEN"},   {"euros", "EUR"},
-    {"euro", "EUR"},  {"eur", "EUR"},   {"dolares", "USD"}, {"dolar", "USD"}, {"usd", "USD"},
-    {"mxn", "MXN"},   {"ars", "ARS"},   {"cop", "COP"},   {"pen", "PEN"},   {"clp", "CLP"},
+    {"pesos", ""},           {"peso", ""},       {"soles", "PEN"},
+    {"sol", "PEN"},          {"euros", "EUR"},   {"euro", "EUR"},
+    {"eur", "EUR"},          {"dolares", "USD"}, {"dolar", "USD"},
+    {"usd", "USD"},          {"mxn", "MXN"},     {"ars", "ARS"},
+    {"cop", "COP"},          {"pen", "PEN"},     {"clp", "CLP"},
     {"\xe2\x82\xac", "EUR"},
 };
 
@@ -74,11 +102,12 @@ static const struct currency_word currency_before[] = {
     {"cop", "COP"}, {"pen", "PEN"}, {"clp", "CLP"}, {"\xe2\x82\xac", "EUR"},
 };
 
-static const char *const order_words[] = {"pedido", "pedidos", "orden", "order", "compra", NULL};
-static const char *const tracking_words[] = {"guia", "tracking", "seguimiento", "rastreo",
-                                             "envio", NULL};
-static const char *const otp_words[] = {"codigo", "otp", "clave", "pin", "verificacion",
-                                        "token", "sms", NULL};
+static const char *const order_words[] = {"pedido", "pedidos", "orden",
+                                          "order",  "compra",  NULL};
+static const char *const tracking_words[] = {
+    "guia", "tracking", "seguimiento", "rastreo", "envio", NULL};
+static const char *const otp_words[] = {"codigo",       "otp",   "clave", "pin",
+                                        "verificacion", "token", "sms",   NULL};
 
 static const char *const kind_names[ENTITY_KIND_COUNT] = {
     "quantity", "price", "order", "tracking", "otp", "product", "phone",
@@ -131,7 +160,8 @@ static size_t digit_count(const struct scan *s, size_t i)
     return t->len;
 }
 
-static struct entity *add(struct scan *s, enum entity_kind kind, size_t first, size_t last)
+static struct entity *add(struct scan *s, enum entity_kind kind, size_t first,
+                          size_t last)
 {
     struct entity *e;
     size_t i;
@@ -159,8 +189,10 @@ static void copy_upper(char *dst, size_t size, const char *src, size_t len)
     dst[len] = '\0';
 }
 
-/* Returns nonzero when a word of words occurs within `window` tokens before i. */
-static int preceded_by(const struct scan *s, size_t i, const char *const *words, size_t window)
+/* Returns nonzero when a word of words occurs within `window` tokens before i.
+ */
+static int preceded_by(const struct scan *s, size_t i, const char *const *words,
+                       size_t window)
 {
     size_t k;
 
@@ -199,7 +231,8 @@ static void find_tracking(struct scan *s)
         if (t->len >= 4 + 8 && t->len <= 4 + 14 && strncmp(p, "trk-", 4) == 0 &&
             all_alnum(p + 4, t->len - 4, &digits)) {
             e = add(s, ENTITY_TRACKING, i, i);
-        } else if (t->len >= 10 && t->len <= 24 && all_alnum(p, t->len, &digits) && digits >= 4 &&
+        } else if (t->len >= 10 && t->len <= 24 &&
+                   all_alnum(p, t->len, &digits) && digits >= 4 &&
                    preceded_by(s, i, tracking_words, TRACKING_CONTEXT_WORDS)) {
             e = add(s, ENTITY_TRACKING, i, i);
         } else {
@@ -231,12 +264,14 @@ static void find_orders(struct scan *s)
         if (t->kind == TOKEN_WORD && strncmp(p, "ord", 3) == 0) {
             skip = p[3] == '-' ? 4 : 3;
             if (t->len - skip >= 6 && t->len - skip <= 10 &&
-                all_alnum(p + skip, t->len - skip, &digits) && digits == t->len - skip)
+                all_alnum(p + skip, t->len - skip, &digits) &&
+                digits == t->len - skip)
                 set_order(add(s, ENTITY_ORDER, i, i), p + skip, t->len - skip);
             continue;
         }
         digits = digit_count(s, i);
-        if (digits >= 6 && digits <= 10 && preceded_by(s, i, order_words, ORDER_CONTEXT_WORDS))
+        if (digits >= 6 && digits <= 10 &&
+            preceded_by(s, i, order_words, ORDER_CONTEXT_WORDS))
             set_order(add(s, ENTITY_ORDER, i, i), p, t->len);
     }
 }
@@ -292,7 +327,8 @@ static void find_phones(struct scan *s)
     size_t i;
 
     for (i = 0; i < s->tokens->count; i++) {
-        if (s->used[i] || (!is(s, i, "+") && !is(s, i, "(") && digit_count(s, i) == 0))
+        if (s->used[i] ||
+            (!is(s, i, "+") && !is(s, i, "(") && digit_count(s, i) == 0))
             continue;
         try_phone(s, i);
     }
@@ -353,7 +389,8 @@ int entities_parse_amount(const char *s, size_t len, double *value)
 }
 
 static const char *lookup_currency(const struct scan *s, size_t i,
-                                   const struct currency_word *table, size_t count)
+                                   const struct currency_word *table,
+                                   size_t count)
 {
     size_t k;
 
@@ -367,7 +404,8 @@ static const char *lookup_currency(const struct scan *s, size_t i,
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Finds a currency before number token i; sets *first to its first token. */
-static const char *currency_before_number(const struct scan *s, size_t i, size_t *first)
+static const char *currency_before_number(const struct scan *s, size_t i,
+                                          size_t *first)
 {
     const char *code;
 
@@ -382,7 +420,8 @@ static const char *currency_before_number(const struct scan *s, size_t i, size_t
         return "PEN";
     }
     if (i >= 1 && free_token(s, i - 1)) {
-        code = lookup_currency(s, i - 1, currency_before, COUNT_OF(currency_before));
+        code = lookup_currency(s, i - 1, currency_before,
+                               COUNT_OF(currency_before));
         if (code != NULL) {
             *first = i - 1;
             return code;
@@ -402,19 +441,24 @@ static void find_prices(struct scan *s)
         struct entity *e;
 
         if (s->used[i] || tok(s, i)->kind != TOKEN_NUMBER ||
-            entities_parse_amount(s->text + tok(s, i)->start, tok(s, i)->len, &amount) != 0)
+            entities_parse_amount(s->text + tok(s, i)->start, tok(s, i)->len,
+                                  &amount) != 0)
             continue;
         code = currency_before_number(s, i, &first);
         if (is(s, i + 1, "mil") && free_token(s, i + 1)) {
-            const char *after = lookup_currency(s, i + 2, currency_after, COUNT_OF(currency_after));
+            const char *after = lookup_currency(s, i + 2, currency_after,
+                                                COUNT_OF(currency_after));
 
             if (after != NULL || code != NULL) {
                 amount *= 1000;
                 last = after != NULL ? i + 2 : i + 1;
-                code = after != NULL && after[0] != '\0' ? after : (code != NULL ? code : after);
+                code = after != NULL && after[0] != '\0'
+                           ? after
+                           : (code != NULL ? code : after);
             }
         } else if (free_token(s, i + 1)) {
-            const char *after = lookup_currency(s, i + 1, currency_after, COUNT_OF(currency_after));
+            const char *after = lookup_currency(s, i + 1, currency_after,
+                                                COUNT_OF(currency_after));
 
             if (after != NULL) {
                 last = i + 1;
@@ -436,7 +480,8 @@ static void find_prices(struct scan *s)
 static const struct unit_word *unit_at(const struct scan *s, size_t i);
 static int number_at(const struct scan *s, size_t i, double *value);
 
-/* Returns nonzero when token i is a number followed by a unit ("medio kilo"). */
+/* Returns nonzero when token i is a number followed by a unit ("medio kilo").
+ */
 static int starts_quantity(const struct scan *s, size_t i)
 {
     double value;
@@ -445,7 +490,8 @@ static int starts_quantity(const struct scan *s, size_t i)
 }
 
 /* Returns how many tokens from i match product p, or 0. */
-static size_t match_product(const struct scan *s, size_t i, const struct catalogue_product *p)
+static size_t match_product(const struct scan *s, size_t i,
+                            const struct catalogue_product *p)
 {
     size_t w;
 
@@ -468,7 +514,8 @@ static void find_products(struct scan *s)
         size_t best_len = 0;
         struct entity *e;
 
-        if (s->used[i] || tok(s, i)->kind == TOKEN_SYMBOL || starts_quantity(s, i))
+        if (s->used[i] || tok(s, i)->kind == TOKEN_SYMBOL ||
+            starts_quantity(s, i))
             continue;
         /* NOTE: a linear scan of the catalogue per word; enough for a few
          * thousand products, an index by first stem would scale further. */
@@ -510,7 +557,8 @@ static int number_at(const struct scan *s, size_t i, double *value)
     if (!free_token(s, i))
         return 0;
     if (tok(s, i)->kind == TOKEN_NUMBER)
-        return entities_parse_amount(s->text + tok(s, i)->start, tok(s, i)->len, value) == 0;
+        return entities_parse_amount(s->text + tok(s, i)->start, tok(s, i)->len,
+                                     value) == 0;
     for (k = 0; k < COUNT_OF(number_words); k++) {
         if (is(s, i, number_words[k].word)) {
             *value = number_words[k].value;
@@ -527,13 +575,15 @@ static int product_starts_at(const struct scan *s, size_t i)
     if (i >= s->tokens->count)
         return 0;
     for (k = 0; k < s->out->count; k++) {
-        if (s->out->items[k].kind == ENTITY_PRODUCT && s->out->items[k].start == tok(s, i)->start)
+        if (s->out->items[k].kind == ENTITY_PRODUCT &&
+            s->out->items[k].start == tok(s, i)->start)
             return 1;
     }
     return 0;
 }
 
-static void add_quantity(struct scan *s, size_t first, size_t last, double value, const char *unit)
+static void add_quantity(struct scan *s, size_t first, size_t last,
+                         double value, const char *unit)
 {
     struct entity *e = add(s, ENTITY_QUANTITY, first, last);
 
@@ -586,7 +636,8 @@ static void find_quantities(struct scan *s)
         if (!number_at(s, i, &value))
             continue;
         unit = unit_at(s, i + 1);
-        if (unit != NULL && !(tok(s, i)->kind == TOKEN_WORD && strcmp(unit->word, "x") == 0)) {
+        if (unit != NULL &&
+            !(tok(s, i)->kind == TOKEN_WORD && strcmp(unit->word, "x") == 0)) {
             add_quantity(s, i, i + 1, value * unit->factor, unit->unit);
             continue;
         }

@@ -46,11 +46,12 @@ enum entity_kind {
 
 struct entity {
     enum entity_kind kind;
-    size_t start;                   /* byte offsets in the folded text */
+    size_t start; /* byte offsets in the folded text */
     size_t end;
-    char value[ENTITY_VALUE_MAX];   /* canonical form; product: its id */
-    double amount;                  /* quantity, or price in currency units */
-    char unit[ENTITY_UNIT_MAX];     /* quantity unit, or ISO 4217 currency ("" unknown) */
+    char value[ENTITY_VALUE_MAX]; /* canonical form; product: its id */
+    double amount;                /* quantity, or price in currency units */
+    char unit[ENTITY_UNIT_MAX];   /* quantity unit, or ISO 4217 currency (""
+                                     unknown) */
 };
 
 struct entity_list {

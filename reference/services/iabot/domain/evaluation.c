@@ -17,7 +17,9 @@ static void compute_scores(struct evaluation *ev, size_t handovers)
             predicted += ev->confusion[k][c];
         }
         correct += tp;
-        ev->f1[c] = actual + predicted > 0 ? 2.0 * tp / (double)(actual + predicted) : 0;
+        ev->f1[c] = actual + predicted > 0
+                        ? 2.0 * tp / (double)(actual + predicted)
+                        : 0;
         if (actual + predicted > 0) {
             f1_sum += ev->f1[c];
             used++;
@@ -28,8 +30,9 @@ static void compute_scores(struct evaluation *ev, size_t handovers)
     ev->handover_rate = ev->examples > 0 ? (double)handovers / ev->examples : 0;
 }
 
-int evaluation_run(const struct model *m, const struct dataset *ds, struct stemmer *st,
-                   const struct catalogue *cat, struct evaluation *ev, struct hito_error *err)
+int evaluation_run(const struct model *m, const struct dataset *ds,
+                   struct stemmer *st, const struct catalogue *cat,
+                   struct evaluation *ev, struct hito_error *err)
 {
     struct analysis *a = malloc(sizeof(*a));
     struct feature_vector *fv = malloc(sizeof(*fv));
@@ -38,7 +41,8 @@ int evaluation_run(const struct model *m, const struct dataset *ds, struct stemm
 
     memset(ev, 0, sizeof(*ev));
     if (a == NULL || fv == NULL) {
-        rc = hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the evaluation");
+        rc = hito_error_set(err, HITO_ERR_NOMEM,
+                            "out of memory for the evaluation");
         goto out;
     }
     for (i = 0; i < ds->count; i++) {
@@ -54,7 +58,8 @@ int evaluation_run(const struct model *m, const struct dataset *ds, struct stemm
     }
     ev->examples = ds->count;
     compute_scores(ev, handovers);
-    ev->handover_accuracy = ds->count > 0 ? (double)correct_after_handover / ds->count : 0;
+    ev->handover_accuracy =
+        ds->count > 0 ? (double)correct_after_handover / ds->count : 0;
 out:
     free(a);
     free(fv);

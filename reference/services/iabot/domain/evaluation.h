@@ -16,7 +16,7 @@ struct evaluation {
     size_t examples;
     size_t confusion[INTENT_CLASSES][INTENT_CLASSES]; /* [true][predicted] */
     double accuracy;
-    double macro_f1;          /* mean F1 over intents with examples or predictions */
+    double macro_f1; /* mean F1 over intents with examples or predictions */
     double f1[INTENT_CLASSES];
     double handover_rate;     /* share below the model's threshold */
     double handover_accuracy; /* accuracy when handover counts as wrong */
@@ -26,7 +26,8 @@ struct evaluation {
  * Classifies every example of ds with m and fills ev. Errors as
  * model_classify() (an example that cannot be analysed) and HITO_ERR_NOMEM.
  */
-int evaluation_run(const struct model *m, const struct dataset *ds, struct stemmer *st,
-                   const struct catalogue *cat, struct evaluation *ev, struct hito_error *err);
+int evaluation_run(const struct model *m, const struct dataset *ds,
+                   struct stemmer *st, const struct catalogue *cat,
+                   struct evaluation *ev, struct hito_error *err);
 
 #endif

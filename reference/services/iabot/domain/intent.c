@@ -3,9 +3,10 @@
 #include <string.h>
 
 static const char *const names[INTENT_COUNT] = {
-    "greeting",      "product_search", "price_question",    "add_to_cart", "checkout",
-    "payment_status", "order_status",  "delivery_tracking", "cancel_order", "otp_code",
-    "talk_to_human", "goodbye",        "out_of_scope",      "handover",
+    "greeting",     "product_search", "price_question", "add_to_cart",
+    "checkout",     "payment_status", "order_status",   "delivery_tracking",
+    "cancel_order", "otp_code",       "talk_to_human",  "goodbye",
+    "out_of_scope", "handover",
 };
 
 const char *intent_name(enum intent intent)

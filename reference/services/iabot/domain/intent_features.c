@@ -35,8 +35,8 @@ static void emit(struct builder *b, const char *s, size_t len)
 }
 
 /* Emits prefix + a + (sep + b when b is not NULL). */
-static void emit_parts(struct builder *b, const char *prefix, const char *x, size_t xlen,
-                       const char *y, size_t ylen)
+static void emit_parts(struct builder *b, const char *prefix, const char *x,
+                       size_t xlen, const char *y, size_t ylen)
 {
     char buf[FEATURE_TEXT_MAX];
     size_t n = strlen(prefix);
@@ -112,7 +112,8 @@ static void merge_duplicates(struct feature_vector *out)
     out->count = n;
 }
 
-void features_extract(const struct analysis *a, unsigned dim_bits, struct feature_vector *out)
+void features_extract(const struct analysis *a, unsigned dim_bits,
+                      struct feature_vector *out)
 {
     struct builder b = {out, (1u << dim_bits) - 1};
     const char *prev = "<s>";

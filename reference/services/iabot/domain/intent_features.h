@@ -36,6 +36,7 @@ struct feature_vector {
  * Extracts the features of a into out, sorted by index with duplicates
  * summed. dim_bits must be within FEATURES_MIN_BITS..FEATURES_MAX_BITS.
  */
-void features_extract(const struct analysis *a, unsigned dim_bits, struct feature_vector *out);
+void features_extract(const struct analysis *a, unsigned dim_bits,
+                      struct feature_vector *out);
 
 #endif

@@ -49,13 +49,15 @@ void model_free(struct model *m)
     free(m);
 }
 
-void model_weigh(const struct model *m, const struct feature_vector *raw, float *values)
+void model_weigh(const struct model *m, const struct feature_vector *raw,
+                 float *values)
 {
     double norm = 0;
     size_t i;
 
     for (i = 0; i < raw->count; i++) {
-        values[i] = (1.0f + logf(raw->items[i].value)) * m->idf[raw->items[i].index];
+        values[i] =
+            (1.0f + logf(raw->items[i].value)) * m->idf[raw->items[i].index];
         norm += (double)values[i] * values[i];
     }
     norm = sqrt(norm);
@@ -76,7 +78,8 @@ void model_predict(const struct model *m, const struct feature_vector *raw,
     for (k = 0; k < INTENT_CLASSES; k++)
         logits[k] = m->bias[k];
     for (i = 0; i < raw->count; i++) {
-        const float *w = m->weights + (size_t)raw->items[i].index * INTENT_CLASSES;
+        const float *w =
+            m->weights + (size_t)raw->items[i].index * INTENT_CLASSES;
 
         for (k = 0; k < INTENT_CLASSES; k++)
             logits[k] += (double)w[k] * values[i];
@@ -94,11 +97,13 @@ void model_predict(const struct model *m, const struct feature_vector *raw,
         out->probs[k] = (float)(logits[k] / sum);
     out->best = (enum intent)best;
     out->confidence = out->probs[best];
-    out->intent = out->confidence < m->params.threshold ? INTENT_HANDOVER : out->best;
+    out->intent =
+        out->confidence < m->params.threshold ? INTENT_HANDOVER : out->best;
 }
 
-int model_classify(const struct model *m, struct stemmer *st, const struct catalogue *cat,
-                   const char *text, struct analysis *a, struct feature_vector *fv,
+int model_classify(const struct model *m, struct stemmer *st,
+                   const struct catalogue *cat, const char *text,
+                   struct analysis *a, struct feature_vector *fv,
                    struct prediction *out, struct hito_error *err)
 {
     int rc = analysis_run(a, st, cat, text, err);
@@ -142,8 +147,8 @@ static void put(struct writer *w, const void *bytes, size_t len)
 
 static void put_u32(struct writer *w, uint32_t v)
 {
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-                          (unsigned char)(v >> 24)};
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+                          (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
 
     put(w, b, sizeof(b));
 }
@@ -174,8 +179,10 @@ static int row_is_used(const struct model *m, size_t j)
     return m->idf[j] != m->default_idf;
 }
 
-/* Writes the model; with_metrics 0 writes zero held-out figures (for the version). */
-static void write_model(struct writer *w, const struct model *m, int with_metrics)
+/* Writes the model; with_metrics 0 writes zero held-out figures (for the
+ * version). */
+static void write_model(struct writer *w, const struct model *m,
+                        int with_metrics)
 {
     size_t dim = (size_t)1 << m->params.dim_bits;
     uint32_t rows = 0;
@@ -222,11 +229,14 @@ int model_update_version(struct model *m, struct hito_error *err)
     write_model(&w, m, 0);
     if (w.failed) {
         free(w.data);
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory serialising the model");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory serialising the model");
     }
-    if (EVP_Digest(w.data, w.len, digest, &digest_len, EVP_sha256(), NULL) != 1) {
+    if (EVP_Digest(w.data, w.len, digest, &digest_len, EVP_sha256(), NULL) !=
+        1) {
         free(w.data);
-        return hito_error_set(err, HITO_ERR_NOMEM, "SHA-256 of the model failed");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "SHA-256 of the model failed");
     }
     free(w.data);
     memcpy(m->version, "m-", 2);
@@ -243,7 +253,8 @@ int model_serialise(const struct model *m, unsigned char **blob, size_t *len,
     write_model(&w, m, 1);
     if (w.failed) {
         free(w.data);
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory serialising the model");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory serialising the model");
     }
     *blob = w.data;
     *len = w.len;
@@ -273,7 +284,8 @@ static uint32_t get_u32(struct reader *r)
     unsigned char b[4];
 
     get(r, b, sizeof(b));
-    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+           (uint32_t)b[3] << 24;
 }
 
 static uint64_t get_u64(struct reader *r)
@@ -292,32 +304,39 @@ static float get_f32(struct reader *r)
     return f;
 }
 
-static int read_header(struct reader *r, struct model_params *p, struct hito_error *err)
+static int read_header(struct reader *r, struct model_params *p,
+                       struct hito_error *err)
 {
     char head[sizeof(magic)];
     uint32_t format, classes;
 
     get(r, head, sizeof(head));
     if (r->failed || memcmp(head, magic, sizeof(magic)) != 0)
-        return hito_error_set(err, HITO_ERR_INVALID, "not a model blob (wrong magic)");
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "not a model blob (wrong magic)");
     format = get_u32(r);
     if (format != MODEL_FORMAT_VERSION)
-        return hito_error_set(err, HITO_ERR_INVALID, "model format %u is not supported (want %d)",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "model format %u is not supported (want %d)",
                               format, MODEL_FORMAT_VERSION);
     p->dim_bits = get_u32(r);
     classes = get_u32(r);
     if (p->dim_bits < FEATURES_MIN_BITS || p->dim_bits > FEATURES_MAX_BITS)
-        return hito_error_set(err, HITO_ERR_INVALID, "model has %u feature bits, outside %d..%d",
-                              p->dim_bits, FEATURES_MIN_BITS, FEATURES_MAX_BITS);
+        return hito_error_set(
+            err, HITO_ERR_INVALID, "model has %u feature bits, outside %d..%d",
+            p->dim_bits, FEATURES_MIN_BITS, FEATURES_MAX_BITS);
     if (classes != INTENT_CLASSES)
-        return hito_error_set(err, HITO_ERR_INVALID, "model has %u classes, expected %d",
-                              classes, INTENT_CLASSES);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "model has %u classes, expected %d", classes,
+                              INTENT_CLASSES);
     p->seed = get_u64(r);
     p->epochs = get_u32(r);
     p->learning_rate = get_f32(r);
     p->l2 = get_f32(r);
     p->threshold = get_f32(r);
-    return r->failed ? hito_error_set(err, HITO_ERR_INVALID, "model blob is truncated") : HITO_OK;
+    return r->failed ? hito_error_set(err, HITO_ERR_INVALID,
+                                      "model blob is truncated")
+                     : HITO_OK;
 }
 
 static int read_rows(struct reader *r, struct model *m, struct hito_error *err)
@@ -328,13 +347,14 @@ static int read_rows(struct reader *r, struct model *m, struct hito_error *err)
     int k;
 
     if (rows > dim)
-        return hito_error_set(err, HITO_ERR_INVALID, "model has %u rows for %zu features", rows,
-                              dim);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "model has %u rows for %zu features", rows, dim);
     for (i = 0; i < rows && !r->failed; i++) {
         uint32_t j = get_u32(r);
 
         if (j >= dim)
-            return hito_error_set(err, HITO_ERR_INVALID, "model row index %u is out of range", j);
+            return hito_error_set(err, HITO_ERR_INVALID,
+                                  "model row index %u is out of range", j);
         m->idf[j] = get_f32(r);
         for (k = 0; k < INTENT_CLASSES; k++)
             m->weights[(size_t)j * INTENT_CLASSES + k] = get_f32(r);
@@ -342,7 +362,8 @@ static int read_rows(struct reader *r, struct model *m, struct hito_error *err)
     if (r->failed)
         return hito_error_set(err, HITO_ERR_INVALID, "model blob is truncated");
     if (r->pos != r->len)
-        return hito_error_set(err, HITO_ERR_INVALID, "model blob has %zu bytes after the end",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "model blob has %zu bytes after the end",
                               r->len - r->pos);
     return HITO_OK;
 }
@@ -358,7 +379,8 @@ int model_deserialise(const unsigned char *blob, size_t len, struct model **out,
     int rc, k;
 
     if (len > MODEL_MAX_BLOB_BYTES)
-        return hito_error_set(err, HITO_ERR_INVALID, "model blob of %zu bytes is over %u", len,
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "model blob of %zu bytes is over %u", len,
                               MODEL_MAX_BLOB_BYTES);
     rc = read_header(&r, &p, err);
     if (rc != HITO_OK)
@@ -368,7 +390,8 @@ int model_deserialise(const unsigned char *blob, size_t len, struct model **out,
     default_idf = get_f32(&r);
     m = model_alloc(&p, default_idf);
     if (m == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory loading the model");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory loading the model");
     m->temperature = temperature;
     m->train_examples = examples;
     get(&r, m->data_hash, DATASET_HASH_SIZE - 1);
@@ -379,7 +402,8 @@ int model_deserialise(const unsigned char *blob, size_t len, struct model **out,
         m->bias[k] = get_f32(&r);
     rc = read_rows(&r, m, err);
     if (rc == HITO_OK && !(temperature > 0.0f))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "model temperature must be positive");
+        rc = hito_error_set(err, HITO_ERR_INVALID,
+                            "model temperature must be positive");
     if (rc == HITO_OK)
         rc = model_update_version(m, err);
     if (rc != HITO_OK) {

@@ -27,39 +27,41 @@
 #include "intent.h"
 
 #define MODEL_FORMAT_VERSION 1
-/* "m-" and 12 hex digits of the SHA-256 of the model's weights, NUL included. */
+/* "m-" and 12 hex digits of the SHA-256 of the model's weights, NUL included.
+ */
 #define MODEL_VERSION_SIZE 15
 /* Largest serialised model accepted, in bytes. */
 #define MODEL_MAX_BLOB_BYTES (64u * 1024 * 1024)
 #define MODEL_MAX_EPOCHS 1000
 
 struct model_params {
-    unsigned dim_bits;      /* 2^dim_bits hashed features */
-    unsigned epochs;        /* passes over the training set */
-    double learning_rate;   /* initial SGD step */
-    double l2;              /* L2 penalty per example */
-    uint64_t seed;          /* order of the examples; same seed, same model */
-    double threshold;       /* confidence below which the intent is handover */
+    unsigned dim_bits;    /* 2^dim_bits hashed features */
+    unsigned epochs;      /* passes over the training set */
+    double learning_rate; /* initial SGD step */
+    double l2;            /* L2 penalty per example */
+    uint64_t seed;        /* order of the examples; same seed, same model */
+    double threshold;     /* confidence below which the intent is handover */
 };
 
 struct model {
     struct model_params params;
     uint32_t train_examples;
-    float default_idf;      /* IDF of a feature never seen in training */
-    float *idf;             /* [2^dim_bits] */
-    float *weights;         /* [2^dim_bits][INTENT_CLASSES] */
+    float default_idf; /* IDF of a feature never seen in training */
+    float *idf;        /* [2^dim_bits] */
+    float *weights;    /* [2^dim_bits][INTENT_CLASSES] */
     float bias[INTENT_CLASSES];
     float temperature;
     char data_hash[DATASET_HASH_SIZE];
-    float heldout_accuracy; /* set by the caller that evaluates the model; 0 unknown */
+    float heldout_accuracy; /* set by the caller that evaluates the model; 0
+                               unknown */
     float heldout_macro_f1;
     char version[MODEL_VERSION_SIZE];
 };
 
 struct prediction {
-    enum intent intent;     /* best, or INTENT_HANDOVER below the threshold */
-    enum intent best;       /* the most probable trained intent */
-    float confidence;       /* probability of best */
+    enum intent intent; /* best, or INTENT_HANDOVER below the threshold */
+    enum intent best;   /* the most probable trained intent */
+    float confidence;   /* probability of best */
     float probs[INTENT_CLASSES];
 };
 
@@ -72,8 +74,9 @@ void model_params_default(struct model_params *p);
  * model_free(). Errors: HITO_ERR_INVALID (bad params, an empty dataset, an
  * intent without examples is allowed), HITO_ERR_NOMEM.
  */
-int model_train(const struct dataset *ds, const struct model_params *p, struct stemmer *st,
-                const struct catalogue *cat, struct model **out, struct hito_error *err);
+int model_train(const struct dataset *ds, const struct model_params *p,
+                struct stemmer *st, const struct catalogue *cat,
+                struct model **out, struct hito_error *err);
 
 void model_free(struct model *m);
 
@@ -86,8 +89,9 @@ void model_predict(const struct model *m, const struct feature_vector *raw,
  * analysis_clear() on success) and predicts its intent. fv is scratch space.
  * Errors as analysis_run().
  */
-int model_classify(const struct model *m, struct stemmer *st, const struct catalogue *cat,
-                   const char *text, struct analysis *a, struct feature_vector *fv,
+int model_classify(const struct model *m, struct stemmer *st,
+                   const struct catalogue *cat, const char *text,
+                   struct analysis *a, struct feature_vector *fv,
                    struct prediction *out, struct hito_error *err);
 
 /*
@@ -117,6 +121,7 @@ struct model *model_alloc(const struct model_params *p, float default_idf);
  * Turns raw counts into the model's input: (1 + ln count) * IDF, then scaled
  * to unit L2 norm. values receives raw->count entries.
  */
-void model_weigh(const struct model *m, const struct feature_vector *raw, float *values);
+void model_weigh(const struct model *m, const struct feature_vector *raw,
+                 float *values);
 
 #endif

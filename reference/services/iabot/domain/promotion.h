@@ -24,9 +24,9 @@ struct model_score {
 
 enum promotion_verdict {
     PROMOTION_ACCEPT,
-    PROMOTION_NOT_BETTER,     /* candidate's macro-F1 is not higher */
-    PROMOTION_DIFFERENT_SET,  /* scored on another held-out set */
-    PROMOTION_NOT_SCORED      /* candidate has no held-out score */
+    PROMOTION_NOT_BETTER,    /* candidate's macro-F1 is not higher */
+    PROMOTION_DIFFERENT_SET, /* scored on another held-out set */
+    PROMOTION_NOT_SCORED     /* candidate has no held-out score */
 };
 
 /* Decides whether candidate may replace current (NULL: no model in use). */

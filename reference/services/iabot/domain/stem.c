@@ -39,9 +39,11 @@ static size_t copy_cut(const char *src, size_t len, char out[STEM_MAX])
     return n;
 }
 
-size_t stemmer_stem(struct stemmer *st, const char *word, size_t len, char out[STEM_MAX])
+size_t stemmer_stem(struct stemmer *st, const char *word, size_t len,
+                    char out[STEM_MAX])
 {
-    const sb_symbol *s = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
+    const sb_symbol *s =
+        sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
 
     if (s == NULL)
         return copy_cut(word, len, out);

@@ -20,6 +20,7 @@ void stemmer_free(struct stemmer *st);
  * Stems the folded word (len bytes) into out (STEM_MAX bytes, NUL-terminated)
  * and returns the stem's length. On failure copies the word unchanged.
  */
-size_t stemmer_stem(struct stemmer *st, const char *word, size_t len, char out[STEM_MAX]);
+size_t stemmer_stem(struct stemmer *st, const char *word, size_t len,
+                    char out[STEM_MAX]);
 
 #endif

@@ -4,22 +4,27 @@
 #include <string.h>
 #include <utf8proc.h>
 
-static char *map_text(const char *text, utf8proc_option_t options, struct hito_error *err)
+static char *map_text(const char *text, utf8proc_option_t options,
+                      struct hito_error *err)
 {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n;
     size_t len = strlen(text);
 
     if (len > TEXT_MAX_BYTES) {
-        hito_error_set(err, HITO_ERR_INVALID, "text is %zu bytes, more than the limit of %d",
-                       len, TEXT_MAX_BYTES);
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "text is %zu bytes, more than the limit of %d", len,
+                       TEXT_MAX_BYTES);
         return NULL;
     }
-    n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &out, options);
+    n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len,
+                     &out, options);
     if (n < 0) {
-        int code = n == UTF8PROC_ERROR_NOMEM ? HITO_ERR_NOMEM : HITO_ERR_INVALID;
+        int code =
+            n == UTF8PROC_ERROR_NOMEM ? HITO_ERR_NOMEM : HITO_ERR_INVALID;
 
-        hito_error_set(err, code, "text normalisation failed: %s", utf8proc_errmsg(n));
+        hito_error_set(err, code, "text normalisation failed: %s",
+                       utf8proc_errmsg(n));
         return NULL;
     }
     return (char *)out;
@@ -28,8 +33,9 @@ static char *map_text(const char *text, utf8proc_option_t options, struct hito_e
 char *text_fold(const char *text, struct hito_error *err)
 {
     /* STRIPMARK needs COMPOSE: utf8proc decomposes, drops marks, recomposes. */
-    utf8proc_option_t options = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                                UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_LUMP |
+    utf8proc_option_t options = UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                                UTF8PROC_STRIPMARK | UTF8PROC_LUMP |
                                 UTF8PROC_IGNORE;
 
     return map_text(text, options, err);
@@ -69,7 +75,8 @@ static enum char_class classify(utf8proc_int32_t cp)
 static enum char_class class_at(const char *s, size_t i, size_t *width)
 {
     utf8proc_int32_t cp;
-    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
+    utf8proc_ssize_t n =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp);
 
     if (n <= 0) {
         *width = 1;
@@ -100,7 +107,8 @@ static size_t scan_number(const char *s, size_t i)
         if (c == CHAR_DIGIT) {
             class_at(s, i, &width);
             i += width;
-        } else if ((s[i] == '.' || s[i] == ',') && class_after(s, i + 1) == CHAR_DIGIT) {
+        } else if ((s[i] == '.' || s[i] == ',') &&
+                   class_after(s, i + 1) == CHAR_DIGIT) {
             i++;
         } else {
             return i;
@@ -119,8 +127,9 @@ static size_t scan_word(const char *s, size_t i)
         if (c == CHAR_LETTER || c == CHAR_DIGIT) {
             class_at(s, i, &width);
             i += width;
-        } else if ((s[i] == '-' || s[i] == '_') && (class_after(s, i + 1) == CHAR_LETTER ||
-                                                     class_after(s, i + 1) == CHAR_DIGIT)) {
+        } else if ((s[i] == '-' || s[i] == '_') &&
+                   (class_after(s, i + 1) == CHAR_LETTER ||
+                    class_after(s, i + 1) == CHAR_DIGIT)) {
             i++;
         } else {
             return i;
@@ -139,7 +148,8 @@ static int has_digit(const char *s, size_t start, size_t end)
     return 0;
 }
 
-static void push(struct token_list *out, enum token_kind kind, size_t start, size_t end)
+static void push(struct token_list *out, enum token_kind kind, size_t start,
+                 size_t end)
 {
     if (out->count >= TEXT_MAX_TOKENS)
         return;
@@ -189,10 +199,12 @@ void text_tokenise(const char *folded, struct token_list *out)
 
 int text_token_is(const char *folded, const struct token *t, const char *word)
 {
-    return strlen(word) == t->len && memcmp(folded + t->start, word, t->len) == 0;
+    return strlen(word) == t->len &&
+           memcmp(folded + t->start, word, t->len) == 0;
 }
 
-size_t text_token_copy(const char *folded, const struct token *t, char *buf, size_t size)
+size_t text_token_copy(const char *folded, const struct token *t, char *buf,
+                       size_t size)
 {
     size_t n = t->len < size - 1 ? t->len : size - 1;
 

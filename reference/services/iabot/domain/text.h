@@ -66,6 +66,7 @@ int text_token_is(const char *folded, const struct token *t, const char *word);
  * Copies token t into buf (size bytes, NUL-terminated, truncated); returns
  * the number of bytes copied.
  */
-size_t text_token_copy(const char *folded, const struct token *t, char *buf, size_t size);
+size_t text_token_copy(const char *folded, const struct token *t, char *buf,
+                       size_t size);
 
 #endif

@@ -28,7 +28,7 @@ struct trainer {
     const struct model_params *p;
     struct row *rows;
     size_t count;
-    double *weights;    /* [dim][INTENT_CLASSES], times scale */
+    double *weights; /* [dim][INTENT_CLASSES], times scale */
     double scale;
     double bias[INTENT_CLASSES];
 };
@@ -57,8 +57,9 @@ static void free_rows(struct row *rows, size_t count)
 }
 
 /* Analyses every example into raw feature vectors kept in rows (values raw). */
-static int extract_rows(const struct dataset *ds, unsigned dim_bits, struct stemmer *st,
-                        const struct catalogue *cat, struct row *rows, struct hito_error *err)
+static int extract_rows(const struct dataset *ds, unsigned dim_bits,
+                        struct stemmer *st, const struct catalogue *cat,
+                        struct row *rows, struct hito_error *err)
 {
     struct analysis *a = malloc(sizeof(*a));
     struct feature_vector *fv = malloc(sizeof(*fv));
@@ -80,7 +81,8 @@ static int extract_rows(const struct dataset *ds, unsigned dim_bits, struct stem
         rows[i].index = malloc(fv->count * sizeof(uint32_t) + 1);
         rows[i].value = malloc(fv->count * sizeof(float) + 1);
         if (rows[i].index == NULL || rows[i].value == NULL) {
-            rc = hito_error_set(err, HITO_ERR_NOMEM, "out of memory for training");
+            rc = hito_error_set(err, HITO_ERR_NOMEM,
+                                "out of memory for training");
             goto out;
         }
         for (k = 0; k < fv->count; k++) {
@@ -199,7 +201,8 @@ static void step(struct trainer *t, const struct row *r, double eta, size_t dim)
  * Runs SGD over the rows whose fold differs from skip_fold (-1: all rows).
  * The step size decays as eta0 / (1 + eta0 * l2 * t).
  */
-static int run_sgd(struct trainer *t, const int *fold, int skip_fold, size_t dim)
+static int run_sgd(struct trainer *t, const int *fold, int skip_fold,
+                   size_t dim)
 {
     size_t *order = malloc(t->count * sizeof(*order) + 1);
     uint64_t state = t->p->seed * 0x9E3779B97F4A7C15ull + 1;
@@ -223,7 +226,8 @@ static int run_sgd(struct trainer *t, const int *fold, int skip_fold, size_t dim
             order[j] = tmp;
         }
         for (i = 0; i < n; i++) {
-            double eta = t->p->learning_rate / (1.0 + t->p->learning_rate * t->p->l2 * steps++);
+            double eta = t->p->learning_rate /
+                         (1.0 + t->p->learning_rate * t->p->l2 * steps++);
 
             step(t, &t->rows[order[i]], eta, dim);
         }
@@ -233,7 +237,8 @@ static int run_sgd(struct trainer *t, const int *fold, int skip_fold, size_t dim
     return HITO_OK;
 }
 
-static double nll_at(const double *logits, const struct row *rows, size_t count, double temp)
+static double nll_at(const double *logits, const struct row *rows, size_t count,
+                     double temp)
 {
     double z[INTENT_CLASSES];
     double nll = 0;
@@ -251,7 +256,8 @@ static double nll_at(const double *logits, const struct row *rows, size_t count,
  * Fits the temperature that minimises the log-loss of out-of-fold logits,
  * by golden-section search on ln(temperature).
  */
-static double fit_temperature(const double *logits, const struct row *rows, size_t count)
+static double fit_temperature(const double *logits, const struct row *rows,
+                              size_t count)
 {
     const double ratio = 0.6180339887498949;
     double lo = log(TEMPERATURE_MIN), hi = log(TEMPERATURE_MAX);
@@ -261,7 +267,8 @@ static double fit_temperature(const double *logits, const struct row *rows, size
         double a = hi - ratio * (hi - lo);
         double b = lo + ratio * (hi - lo);
 
-        if (nll_at(logits, rows, count, exp(a)) < nll_at(logits, rows, count, exp(b)))
+        if (nll_at(logits, rows, count, exp(a)) <
+            nll_at(logits, rows, count, exp(b)))
             hi = b;
         else
             lo = a;
@@ -269,7 +276,8 @@ static double fit_temperature(const double *logits, const struct row *rows, size
     return exp((lo + hi) / 2);
 }
 
-static int calibrate(struct trainer *t, int *fold, size_t dim, double *temperature)
+static int calibrate(struct trainer *t, int *fold, size_t dim,
+                     double *temperature)
 {
     double *logits = malloc(t->count * INTENT_CLASSES * sizeof(*logits) + 1);
     size_t i;
@@ -294,16 +302,21 @@ static int check_params(const struct dataset *ds, const struct model_params *p,
                         struct hito_error *err)
 {
     if (p->dim_bits < FEATURES_MIN_BITS || p->dim_bits > FEATURES_MAX_BITS)
-        return hito_error_set(err, HITO_ERR_INVALID, "dim_bits %u is outside %d..%d",
-                              p->dim_bits, FEATURES_MIN_BITS, FEATURES_MAX_BITS);
-    if (p->epochs == 0 || p->epochs > MODEL_MAX_EPOCHS)
-        return hito_error_set(err, HITO_ERR_INVALID, "epochs %u is outside 1..%d", p->epochs,
-                              MODEL_MAX_EPOCHS);
-    if (!(p->learning_rate > 0) || !(p->l2 >= 0) || !(p->threshold >= 0 && p->threshold <= 1))
         return hito_error_set(err, HITO_ERR_INVALID,
-                              "learning rate must be > 0, l2 >= 0 and threshold within 0..1");
+                              "dim_bits %u is outside %d..%d", p->dim_bits,
+                              FEATURES_MIN_BITS, FEATURES_MAX_BITS);
+    if (p->epochs == 0 || p->epochs > MODEL_MAX_EPOCHS)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "epochs %u is outside 1..%d", p->epochs,
+                              MODEL_MAX_EPOCHS);
+    if (!(p->learning_rate > 0) || !(p->l2 >= 0) ||
+        !(p->threshold >= 0 && p->threshold <= 1))
+        return hito_error_set(
+            err, HITO_ERR_INVALID,
+            "learning rate must be > 0, l2 >= 0 and threshold within 0..1");
     if (ds->count < CALIBRATION_FOLDS)
-        return hito_error_set(err, HITO_ERR_INVALID, "need at least %d examples, got %zu",
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "need at least %d examples, got %zu",
                               CALIBRATION_FOLDS, ds->count);
     return HITO_OK;
 }
@@ -320,8 +333,9 @@ static void store_weights(struct model *m, const struct trainer *t, size_t dim)
         m->bias[c] = (float)t->bias[c];
 }
 
-int model_train(const struct dataset *ds, const struct model_params *p, struct stemmer *st,
-                const struct catalogue *cat, struct model **out, struct hito_error *err)
+int model_train(const struct dataset *ds, const struct model_params *p,
+                struct stemmer *st, const struct catalogue *cat,
+                struct model **out, struct hito_error *err)
 {
     struct trainer t = {p, NULL, ds->count, NULL, 1.0, {0}};
     size_t dim = (size_t)1 << p->dim_bits;

@@ -27,7 +27,8 @@ static struct fake_model *find_model(struct fake_store *st, const char *version)
     return NULL;
 }
 
-static int save_message(void *self, const struct iabot_message_record *m, struct hito_error *err)
+static int save_message(void *self, const struct iabot_message_record *m,
+                        struct hito_error *err)
 {
     struct fake_store *st = self;
     struct fake_message *msg;
@@ -47,7 +48,8 @@ static int save_message(void *self, const struct iabot_message_record *m, struct
 }
 
 static int save_feedback(void *self, const char *message_id, const char *intent,
-                         const char *source, long long *feedback_id, struct hito_error *err)
+                         const char *source, long long *feedback_id,
+                         struct hito_error *err)
 {
     struct fake_store *st = self;
     struct fake_message *msg;
@@ -59,13 +61,14 @@ static int save_feedback(void *self, const char *message_id, const char *intent,
         snprintf(msg->corrected, sizeof(msg->corrected), "%s", intent);
     pthread_mutex_unlock(&st->lock);
     if (msg == NULL)
-        return hito_error_set(err, HITO_ERR_NOT_FOUND, "message %s not found", message_id);
+        return hito_error_set(err, HITO_ERR_NOT_FOUND, "message %s not found",
+                              message_id);
     *feedback_id = 1;
     return HITO_OK;
 }
 
-static int load_corrections(void *self, struct dataset *ds, size_t limit, size_t *count,
-                            struct hito_error *err)
+static int load_corrections(void *self, struct dataset *ds, size_t limit,
+                            size_t *count, struct hito_error *err)
 {
     struct fake_store *st = self;
     size_t i;
@@ -76,7 +79,8 @@ static int load_corrections(void *self, struct dataset *ds, size_t limit, size_t
     for (i = 0; rc == HITO_OK && i < st->message_count && *count < limit; i++) {
         if (st->messages[i].corrected[0] == '\0')
             continue;
-        rc = dataset_add(ds, (enum intent)intent_parse(st->messages[i].corrected),
+        rc = dataset_add(ds,
+                         (enum intent)intent_parse(st->messages[i].corrected),
                          st->messages[i].text, err);
         *count += rc == HITO_OK;
     }
@@ -84,7 +88,8 @@ static int load_corrections(void *self, struct dataset *ds, size_t limit, size_t
     return rc;
 }
 
-static int save_model(void *self, const struct model *m, const unsigned char *blob, size_t len,
+static int save_model(void *self, const struct model *m,
+                      const unsigned char *blob, size_t len,
                       const char *heldout_hash, struct hito_error *err)
 {
     struct fake_store *st = self;
@@ -101,7 +106,8 @@ static int save_model(void *self, const struct model *m, const unsigned char *bl
     fm = &st->models[st->model_count++];
     memset(fm, 0, sizeof(*fm));
     snprintf(fm->rec.version, sizeof(fm->rec.version), "%s", m->version);
-    snprintf(fm->rec.heldout_hash, sizeof(fm->rec.heldout_hash), "%s", heldout_hash);
+    snprintf(fm->rec.heldout_hash, sizeof(fm->rec.heldout_hash), "%s",
+             heldout_hash);
     fm->rec.heldout_accuracy = m->heldout_accuracy;
     fm->rec.heldout_macro_f1 = m->heldout_macro_f1;
     fm->rec.blob = malloc(len);
@@ -113,8 +119,8 @@ out:
     return rc;
 }
 
-static int load_model(void *self, const char *version, struct iabot_model_record *out,
-                      struct hito_error *err)
+static int load_model(void *self, const char *version,
+                      struct iabot_model_record *out, struct hito_error *err)
 {
     struct fake_store *st = self;
     struct fake_model *fm;
@@ -147,10 +153,13 @@ static int activate(void *self, const char *version, struct hito_error *err)
         next->promoted_order = ++st->promotions;
     }
     pthread_mutex_unlock(&st->lock);
-    return next != NULL ? HITO_OK : hito_error_set(err, HITO_ERR_NOT_FOUND, "no such model");
+    return next != NULL
+               ? HITO_OK
+               : hito_error_set(err, HITO_ERR_NOT_FOUND, "no such model");
 }
 
-static int rollback(void *self, char restored[MODEL_VERSION_SIZE], struct hito_error *err)
+static int rollback(void *self, char restored[MODEL_VERSION_SIZE],
+                    struct hito_error *err)
 {
     struct fake_store *st = self;
     struct fake_model *current, *previous = NULL;
@@ -174,7 +183,8 @@ static int rollback(void *self, char restored[MODEL_VERSION_SIZE], struct hito_e
     }
     pthread_mutex_unlock(&st->lock);
     return previous != NULL ? HITO_OK
-                            : hito_error_set(err, HITO_ERR_NOT_FOUND, "nothing to roll back to");
+                            : hito_error_set(err, HITO_ERR_NOT_FOUND,
+                                             "nothing to roll back to");
 }
 
 static int run_create(void *self, const char *id, struct hito_error *err)
@@ -195,8 +205,9 @@ static int run_create(void *self, const char *id, struct hito_error *err)
     return rc;
 }
 
-static int run_update(void *self, const char *id, const char *status, const char *model_version,
-                      const char *metrics_json, const char *error, struct hito_error *err)
+static int run_update(void *self, const char *id, const char *status,
+                      const char *model_version, const char *metrics_json,
+                      const char *error, struct hito_error *err)
 {
     struct fake_store *st = self;
     size_t i;
@@ -210,20 +221,23 @@ static int run_update(void *self, const char *id, const char *status, const char
             continue;
         snprintf(st->runs[i].status, 16, "%s", status);
         if (model_version != NULL)
-            snprintf(st->runs[i].model_version, MODEL_VERSION_SIZE, "%s", model_version);
+            snprintf(st->runs[i].model_version, MODEL_VERSION_SIZE, "%s",
+                     model_version);
     }
     pthread_mutex_unlock(&st->lock);
     return HITO_OK;
 }
 
-static int run_get(void *self, const char *id, json_t **out, struct hito_error *err)
+static int run_get(void *self, const char *id, json_t **out,
+                   struct hito_error *err)
 {
     char status[16], version[MODEL_VERSION_SIZE];
 
     fake_store_run_status(self, id, status, version);
     if (status[0] == '\0')
         return hito_error_set(err, HITO_ERR_NOT_FOUND, "no such run");
-    *out = json_pack("{s:s, s:s, s:s}", "id", id, "status", status, "model_version", version);
+    *out = json_pack("{s:s, s:s, s:s}", "id", id, "status", status,
+                     "model_version", version);
     return HITO_OK;
 }
 
@@ -249,8 +263,8 @@ void fake_store_clear(struct fake_store *store)
     pthread_mutex_destroy(&store->lock);
 }
 
-void fake_store_run_status(struct fake_store *store, const char *id, char status[16],
-                           char version[MODEL_VERSION_SIZE])
+void fake_store_run_status(struct fake_store *store, const char *id,
+                           char status[16], char version[MODEL_VERSION_SIZE])
 {
     size_t i;
 
@@ -260,7 +274,8 @@ void fake_store_run_status(struct fake_store *store, const char *id, char status
     for (i = 0; i < store->run_count; i++) {
         if (strcmp(store->runs[i].id, id) == 0) {
             snprintf(status, 16, "%s", store->runs[i].status);
-            snprintf(version, MODEL_VERSION_SIZE, "%s", store->runs[i].model_version);
+            snprintf(version, MODEL_VERSION_SIZE, "%s",
+                     store->runs[i].model_version);
         }
     }
     pthread_mutex_unlock(&store->lock);
@@ -277,7 +292,8 @@ void fake_store_set_f1(struct fake_store *store, const char *version, double f1)
     pthread_mutex_unlock(&store->lock);
 }
 
-static int llm_classify(void *self, const char *text, enum intent *out, struct hito_error *err)
+static int llm_classify(void *self, const char *text, enum intent *out,
+                        struct hito_error *err)
 {
     struct fake_llm *llm = self;
 
@@ -308,7 +324,8 @@ char *fake_read_fixture(const char *name)
     char *buf;
     size_t n;
 
-    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : FIXTURES_DEFAULT, name);
+    snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : FIXTURES_DEFAULT,
+             name);
     f = fopen(path, "rb");
     if (f == NULL)
         return NULL;

@@ -17,13 +17,13 @@ struct fake_message {
     char id[IABOT_ID_SIZE];
     char text[256];
     char intent[32];
-    char corrected[32];   /* "" until feedback arrives */
+    char corrected[32]; /* "" until feedback arrives */
 };
 
 struct fake_model {
     struct iabot_model_record rec;
     char status[16];
-    int promoted_order;   /* 0 never promoted, else the order of promotion */
+    int promoted_order; /* 0 never promoted, else the order of promotion */
 };
 
 struct fake_run {
@@ -45,7 +45,7 @@ struct fake_store {
 
 struct fake_llm {
     int calls;
-    int fail;             /* nonzero: classify returns HITO_ERR_TIMEOUT */
+    int fail; /* nonzero: classify returns HITO_ERR_TIMEOUT */
     enum intent reply;
     char last_text[256];
 };
@@ -55,11 +55,12 @@ void fake_store_init(struct fake_store *store, struct iabot_store *port);
 void fake_store_clear(struct fake_store *store);
 
 /* Copies the status and model version of run id, both "" when unknown. */
-void fake_store_run_status(struct fake_store *store, const char *id, char status[16],
-                           char version[MODEL_VERSION_SIZE]);
+void fake_store_run_status(struct fake_store *store, const char *id,
+                           char status[16], char version[MODEL_VERSION_SIZE]);
 
 /* Sets a stored model's held-out macro-F1, as if it had been scored so. */
-void fake_store_set_f1(struct fake_store *store, const char *version, double f1);
+void fake_store_set_f1(struct fake_store *store, const char *version,
+                       double f1);
 
 /* Fills port with llm. */
 void fake_llm_port(struct fake_llm *llm, struct iabot_llm *port);

@@ -25,7 +25,8 @@
 #include "iabot_app.h"
 #include "iabot_settings.h"
 
-/* The seed model sends this to delivery_tracking; an operator says a human should take it. */
+/* The seed model sends this to delivery_tracking; an operator says a human
+ * should take it. */
 #define CORRECTED_TEXT "mi paquete llegó roto, quiero devolverlo"
 #define CORRECTED_INTENT "talk_to_human"
 /* Nonsense the model is not confident about, so the LLM is asked. */
@@ -39,7 +40,8 @@ struct fixture {
     struct iabot_app *app;
     struct iabot_settings settings;
     char base[64];
-    char secret[IABOT_SETTINGS_TEXT]; /* the PG password, which no prompt may contain */
+    char secret[IABOT_SETTINGS_TEXT]; /* the PG password, which no prompt may
+                                         contain */
 };
 
 static int setup(void **state)
@@ -68,15 +70,16 @@ static int setup(void **state)
         fprintf(stderr, "settings: %s\n", err.message);
         return -1;
     }
-    snprintf(f->secret, sizeof(f->secret), "%s", config_get_default(cfg, "PG_PASSWORD_IABOT",
-                                                                      "unset"));
+    snprintf(f->secret, sizeof(f->secret), "%s",
+             config_get_default(cfg, "PG_PASSWORD_IABOT", "unset"));
     config_free(cfg);
     f->app = iabot_app_start(&f->settings, &err);
     if (f->app == NULL) {
         fprintf(stderr, "the IA bot did not start: %s\n", err.message);
         return -1;
     }
-    snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%d", iabot_app_port(f->app));
+    snprintf(f->base, sizeof(f->base), "http://127.0.0.1:%d",
+             iabot_app_port(f->app));
     return 0;
 }
 
@@ -93,9 +96,10 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Sends a request; returns the status and stores the parsed JSON body in *out. */
-static long call(struct fixture *f, const char *method, const char *path, json_t *body,
-                 json_t **out)
+/* Sends a request; returns the status and stores the parsed JSON body in *out.
+ */
+static long call(struct fixture *f, const char *method, const char *path,
+                 json_t *body, json_t **out)
 {
     const char *headers[] = {"Content-Type: application/json", NULL};
     struct httpc_request req = {0};
@@ -122,8 +126,9 @@ static long call(struct fixture *f, const char *method, const char *path, json_t
 
 static json_t *analyse(struct fixture *f, const char *text, const char *version)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s}", "conversation_id", "itest-conversation",
-                             "customer_id", "itest-customer-7", "text", text);
+    json_t *body =
+        json_pack("{s:s, s:s, s:s}", "conversation_id", "itest-conversation",
+                  "customer_id", "itest-customer-7", "text", text);
     json_t *out = NULL;
 
     if (version != NULL)
@@ -148,7 +153,8 @@ static void analyse_returns_plan(void **state)
 
     assert_string_equal(str(out, "intent"), "add_to_cart");
     assert_string_equal(str(out, "source"), "model");
-    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"), "add_to_cart");
+    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"),
+                        "add_to_cart");
     assert_int_equal(json_array_size(json_object_get(out, "entities")), 2);
     assert_int_equal(strncmp(str(out, "model_version"), "m-", 2), 0);
     json_decref(out);
@@ -166,7 +172,8 @@ static void metrics_name_model(void **state)
     assert_int_equal(httpc_do(&req, &res, NULL), HITO_OK);
     assert_int_equal(res.status, 200);
     assert_non_null(strstr(res.body, "iabot_model_info{version=\"m-"));
-    assert_non_null(strstr(res.body, "iabot_intents_total{intent=\"add_to_cart\"}"));
+    assert_non_null(
+        strstr(res.body, "iabot_intents_total{intent=\"add_to_cart\"}"));
     assert_non_null(strstr(res.body, "iabot_analyse_seconds"));
     httpc_response_free(&res);
 }
@@ -176,21 +183,31 @@ static void analyse_rejects_bad_input(void **state)
     struct fixture *f = *state;
 
     assert_int_equal(call(f, "POST", "/v1/analyse",
-                          json_pack("{s:s, s:s}", "conversation_id", "c", "customer_id", "u"),
-                          NULL), 400);
+                          json_pack("{s:s, s:s}", "conversation_id", "c",
+                                    "customer_id", "u"),
+                          NULL),
+                     400);
     assert_int_equal(call(f, "POST", "/v1/analyse",
-                          json_pack("{s:s, s:s, s:s}", "conversation_id", "c", "customer_id",
-                                    "u", "text", ""), NULL), 400);
+                          json_pack("{s:s, s:s, s:s}", "conversation_id", "c",
+                                    "customer_id", "u", "text", ""),
+                          NULL),
+                     400);
     assert_int_equal(call(f, "POST", "/v1/feedback",
                           json_pack("{s:s, s:s, s:s}", "message_id",
-                                    "00000000-0000-4000-8000-000000000000", "intent",
-                                    "greeting", "source", "operator"), NULL), 404);
-    assert_int_equal(call(f, "POST", "/v1/feedback",
-                          json_pack("{s:s, s:s, s:s}", "message_id", "not-a-uuid", "intent",
-                                    "greeting", "source", "operator"), NULL), 400);
+                                    "00000000-0000-4000-8000-000000000000",
+                                    "intent", "greeting", "source", "operator"),
+                          NULL),
+                     404);
+    assert_int_equal(
+        call(f, "POST", "/v1/feedback",
+             json_pack("{s:s, s:s, s:s}", "message_id", "not-a-uuid", "intent",
+                       "greeting", "source", "operator"),
+             NULL),
+        400);
 }
 
-/* Starts a training run and waits for it; returns the new model's version (caller frees). */
+/* Starts a training run and waits for it; returns the new model's version
+ * (caller frees). */
 static char *train(struct fixture *f)
 {
     struct timespec pause = {0, TRAINING_POLL_MS * 1000000L};
@@ -217,12 +234,13 @@ static char *train(struct fixture *f)
     return version;
 }
 
-/* Deletes the corrections earlier runs of this test stored, so each run starts alike. */
+/* Deletes the corrections earlier runs of this test stored, so each run starts
+ * alike. */
 static void forget_test_feedback(struct fixture *f)
 {
-    static const char sql[] =
-        "DELETE FROM iabot_feedback WHERE message_id IN"
-        " (SELECT id FROM iabot_messages WHERE conversation_id = 'itest-conversation')";
+    static const char sql[] = "DELETE FROM iabot_feedback WHERE message_id IN"
+                              " (SELECT id FROM iabot_messages WHERE "
+                              "conversation_id = 'itest-conversation')";
     struct db_pool *pool = db_pool_new(f->settings.pg_conninfo, 1, NULL);
     PGconn *conn = NULL;
 
@@ -240,15 +258,18 @@ static void feedback_retrain_corrects(void **state)
     json_t *out;
     long status;
 
-    /* A model trained without this test's corrections gets the message wrong. */
+    /* A model trained without this test's corrections gets the message wrong.
+     */
     forget_test_feedback(f);
     before = train(f);
     out = analyse(f, CORRECTED_TEXT, before);
     assert_string_not_equal(str(out, "intent"), CORRECTED_INTENT);
-    assert_int_equal(call(f, "POST", "/v1/feedback",
-                          json_pack("{s:s, s:s, s:s}", "message_id", str(out, "message_id"),
-                                    "intent", CORRECTED_INTENT, "source", "operator"), NULL),
-                     201);
+    assert_int_equal(
+        call(f, "POST", "/v1/feedback",
+             json_pack("{s:s, s:s, s:s}", "message_id", str(out, "message_id"),
+                       "intent", CORRECTED_INTENT, "source", "operator"),
+             NULL),
+        201);
     json_decref(out);
 
     version = train(f);
@@ -259,20 +280,24 @@ static void feedback_retrain_corrects(void **state)
     json_decref(out);
     free(before);
 
-    /* Promotion goes through only with a better held-out macro-F1, else 409 with both. */
+    /* Promotion goes through only with a better held-out macro-F1, else 409
+     * with both. */
     {
         char path[128];
 
         snprintf(path, sizeof(path), "/v1/models/%s/promote", version);
         status = call(f, "POST", path, NULL, &out);
         assert_true(status == 200 || status == 409);
-        assert_non_null(json_object_get(json_object_get(out, "current"), "heldout_macro_f1"));
-        assert_non_null(json_object_get(json_object_get(out, "candidate"), "heldout_macro_f1"));
+        assert_non_null(json_object_get(json_object_get(out, "current"),
+                                        "heldout_macro_f1"));
+        assert_non_null(json_object_get(json_object_get(out, "candidate"),
+                                        "heldout_macro_f1"));
         if (status == 409)
-            assert_true(json_real_value(json_object_get(json_object_get(out, "candidate"),
-                                                        "heldout_macro_f1")) <=
-                        json_real_value(json_object_get(json_object_get(out, "current"),
-                                                        "heldout_macro_f1")));
+            assert_true(
+                json_real_value(json_object_get(
+                    json_object_get(out, "candidate"), "heldout_macro_f1")) <=
+                json_real_value(json_object_get(json_object_get(out, "current"),
+                                                "heldout_macro_f1")));
         json_decref(out);
     }
     free(version);
@@ -292,7 +317,8 @@ static void llm_used_below_threshold(void **state)
     json_decref(out);
     assert_int_equal(llm_mock_request_count(f->llm), before + 1);
 
-    /* The prompt contains this message only: no ids, no secret, no other message. */
+    /* The prompt contains this message only: no ids, no secret, no other
+     * message. */
     prompt = llm_mock_last_request(f->llm);
     assert_non_null(prompt);
     assert_non_null(strstr(prompt, UNCLEAR_TEXT));
@@ -313,7 +339,8 @@ static void llm_timeout_falls_back(void **state)
     out = analyse(f, UNCLEAR_TEXT, NULL);
     assert_string_equal(str(out, "intent"), "handover");
     assert_string_equal(str(out, "source"), "model");
-    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"), "handover");
+    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"),
+                        "handover");
     json_decref(out);
     llm_mock_set_reply(f->llm, "not an intent", 0);
     out = analyse(f, UNCLEAR_TEXT, NULL);

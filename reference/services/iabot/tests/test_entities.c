@@ -24,8 +24,8 @@ struct fixture {
 struct valid_case {
     const char *text;
     enum entity_kind kind;
-    const char *value;   /* canonical value */
-    const char *unit;    /* unit or currency; NULL: not checked */
+    const char *value; /* canonical value */
+    const char *unit;  /* unit or currency; NULL: not checked */
 };
 
 struct invalid_case {
@@ -70,29 +70,30 @@ static const struct valid_case valid[] = {
     {"quiero 2 camisetas", ENTITY_PRODUCT, "sku-camiseta", NULL},
     {"¿Tienen CAMISETAS?", ENTITY_PRODUCT, "sku-camiseta", NULL},
     {"audifonos baratos", ENTITY_PRODUCT, "sku-audifonos", NULL},
-    {"zapatillas de running talla 40", ENTITY_PRODUCT, "sku-zapatillas-running", NULL},
+    {"zapatillas de running talla 40", ENTITY_PRODUCT, "sku-zapatillas-running",
+     NULL},
     {"unas zapatillas", ENTITY_PRODUCT, "sku-zapatillas", NULL},
     {"leches deslactosadas", ENTITY_PRODUCT, "sku-leche-deslactosada", NULL},
     {"quiero medias", ENTITY_PRODUCT, "sku-medias", NULL},
 };
 
 static const struct invalid_case invalid[] = {
-    {"ORD-12345", ENTITY_ORDER},              /* 5 digits */
-    {"ORD-12345678901", ENTITY_ORDER},        /* 11 digits */
-    {"tengo 123456 ideas", ENTITY_ORDER},     /* no order word */
-    {"TRK-1234", ENTITY_TRACKING},            /* too short */
-    {"el código es 123", ENTITY_OTP},         /* 3 digits */
-    {"el código es 123456789", ENTITY_OTP},   /* 9 digits */
-    {"tengo 4821 ovejas", ENTITY_OTP},        /* no code context */
-    {"+52 55", ENTITY_PHONE},                 /* 4 digits */
-    {"1 2 3 4 5 6 7 8 9", ENTITY_PHONE},      /* single digits */
-    {"12345678", ENTITY_PHONE},               /* 8 local digits */
-    {"tengo 20 años", ENTITY_PRICE},          /* no currency */
+    {"ORD-12345", ENTITY_ORDER},            /* 5 digits */
+    {"ORD-12345678901", ENTITY_ORDER},      /* 11 digits */
+    {"tengo 123456 ideas", ENTITY_ORDER},   /* no order word */
+    {"TRK-1234", ENTITY_TRACKING},          /* too short */
+    {"el código es 123", ENTITY_OTP},       /* 3 digits */
+    {"el código es 123456789", ENTITY_OTP}, /* 9 digits */
+    {"tengo 4821 ovejas", ENTITY_OTP},      /* no code context */
+    {"+52 55", ENTITY_PHONE},               /* 4 digits */
+    {"1 2 3 4 5 6 7 8 9", ENTITY_PHONE},    /* single digits */
+    {"12345678", ENTITY_PHONE},             /* 8 local digits */
+    {"tengo 20 años", ENTITY_PRICE},        /* no currency */
     {"2 camisetas", ENTITY_PRICE},
     {"la talla 40", ENTITY_QUANTITY},
-    {"camioneta", ENTITY_PRODUCT},            /* not a catalogue term */
+    {"camioneta", ENTITY_PRODUCT}, /* not a catalogue term */
     {"pantalón", ENTITY_PRODUCT},
-    {"medio kilo", ENTITY_PRODUCT},           /* "medio" shares the stem of "medias" */
+    {"medio kilo", ENTITY_PRODUCT}, /* "medio" shares the stem of "medias" */
 };
 
 static int setup(void **state)
@@ -117,7 +118,8 @@ static int setup(void **state)
     if (f->st == NULL || f->cat == NULL || f->a == NULL)
         return -1;
     for (i = 0; i < sizeof(products) / sizeof(products[0]); i++) {
-        if (catalogue_add(f->cat, f->st, products[i][0], products[i][1], &err) != HITO_OK)
+        if (catalogue_add(f->cat, f->st, products[i][0], products[i][1],
+                          &err) != HITO_OK)
             return -1;
     }
     *state = f;
@@ -135,7 +137,8 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct entity *find(const struct analysis *a, enum entity_kind kind)
+static const struct entity *find(const struct analysis *a,
+                                 enum entity_kind kind)
 {
     size_t i;
 
@@ -154,10 +157,12 @@ static void entities_valid_table(void **state)
     for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
         const struct entity *e;
 
-        assert_int_equal(analysis_run(f->a, f->st, f->cat, valid[i].text, NULL), HITO_OK);
+        assert_int_equal(analysis_run(f->a, f->st, f->cat, valid[i].text, NULL),
+                         HITO_OK);
         e = find(f->a, valid[i].kind);
         if (e == NULL)
-            fail_msg("no %s in \"%s\"", entity_kind_name(valid[i].kind), valid[i].text);
+            fail_msg("no %s in \"%s\"", entity_kind_name(valid[i].kind),
+                     valid[i].text);
         assert_string_equal(e->value, valid[i].value);
         if (valid[i].unit != NULL)
             assert_string_equal(e->unit, valid[i].unit);
@@ -173,11 +178,13 @@ static void entities_invalid_table(void **state)
     for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
         const struct entity *e;
 
-        assert_int_equal(analysis_run(f->a, f->st, f->cat, invalid[i].text, NULL), HITO_OK);
+        assert_int_equal(
+            analysis_run(f->a, f->st, f->cat, invalid[i].text, NULL), HITO_OK);
         e = find(f->a, invalid[i].kind);
         if (e != NULL)
-            fail_msg("unexpected %s \"%s\" in \"%s\"", entity_kind_name(invalid[i].kind),
-                     e->value, invalid[i].text);
+            fail_msg("unexpected %s \"%s\" in \"%s\"",
+                     entity_kind_name(invalid[i].kind), e->value,
+                     invalid[i].text);
         analysis_clear(f->a);
     }
 }
@@ -191,7 +198,8 @@ static void entities_spans_in_order(void **state)
     assert_int_equal(analysis_run(f->a, f->st, f->cat, text, NULL), HITO_OK);
     assert_int_equal(f->a->entities.count, 4);
     for (i = 1; i < f->a->entities.count; i++)
-        assert_true(f->a->entities.items[i - 1].end <= f->a->entities.items[i].start);
+        assert_true(f->a->entities.items[i - 1].end <=
+                    f->a->entities.items[i].start);
     assert_int_equal(f->a->entities.items[0].kind, ENTITY_QUANTITY);
     assert_int_equal(f->a->entities.items[1].kind, ENTITY_PRODUCT);
     assert_int_equal(f->a->entities.items[2].kind, ENTITY_PRICE);
@@ -218,7 +226,8 @@ static void parse_amount_table(void **state)
     (void)state;
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         double value = 0;
-        int rc = entities_parse_amount(cases[i].text, strlen(cases[i].text), &value);
+        int rc =
+            entities_parse_amount(cases[i].text, strlen(cases[i].text), &value);
 
         assert_int_equal(rc, cases[i].rc);
         if (rc == 0)
@@ -231,12 +240,16 @@ static void catalogue_rejects_bad_products(void **state)
     struct fixture *f = *state;
     struct hito_error err = {0};
 
-    assert_int_equal(catalogue_add(f->cat, f->st, "", "Pan", &err), HITO_ERR_INVALID);
-    assert_int_equal(catalogue_add(f->cat, f->st, "sku", "", &err), HITO_ERR_INVALID);
-    assert_int_equal(catalogue_add(f->cat, f->st, "sku", "?!", &err), HITO_ERR_INVALID);
+    assert_int_equal(catalogue_add(f->cat, f->st, "", "Pan", &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(catalogue_add(f->cat, f->st, "sku", "", &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(catalogue_add(f->cat, f->st, "sku", "?!", &err),
+                     HITO_ERR_INVALID);
     assert_int_equal(catalogue_add(f->cat, f->st, "sku", "a b c d e f g", &err),
                      HITO_ERR_INVALID);
-    assert_int_equal(catalogue_parse(f->cat, f->st, "sku-pan Pan\n", &err), HITO_ERR_INVALID);
+    assert_int_equal(catalogue_parse(f->cat, f->st, "sku-pan Pan\n", &err),
+                     HITO_ERR_INVALID);
     assert_non_null(strstr(err.message, "line 1"));
 }
 

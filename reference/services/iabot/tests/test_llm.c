@@ -13,7 +13,8 @@
 
 static void request_body_holds_message_only(void **state)
 {
-    char *body = iabot_llm_request_body("hito-intent", "¿dónde está mi pedido?");
+    char *body =
+        iabot_llm_request_body("hito-intent", "¿dónde está mi pedido?");
     json_t *doc, *messages;
 
     (void)state;
@@ -22,11 +23,13 @@ static void request_body_holds_message_only(void **state)
     assert_non_null(doc);
     messages = json_object_get(doc, "messages");
     assert_int_equal(json_array_size(messages), 2);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 1),
-                                                          "content")),
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(messages, 1), "content")),
                         "¿dónde está mi pedido?");
-    assert_string_equal(json_string_value(json_object_get(doc, "model")), "hito-intent");
-    assert_int_equal(json_integer_value(json_object_get(doc, "temperature")), 0);
+    assert_string_equal(json_string_value(json_object_get(doc, "model")),
+                        "hito-intent");
+    assert_int_equal(json_integer_value(json_object_get(doc, "temperature")),
+                     0);
     assert_null(strstr(body, "Bearer"));
     json_decref(doc);
     free(body);
@@ -34,7 +37,8 @@ static void request_body_holds_message_only(void **state)
 
 static void client_keeps_key_out_of_body(void **state)
 {
-    struct iabot_llm_options opts = {"http://127.0.0.1:1/v1", "sk-test-secret", "m", 100};
+    struct iabot_llm_options opts = {"http://127.0.0.1:1/v1", "sk-test-secret",
+                                     "m", 100};
     struct iabot_llm_client *client = iabot_llm_new(&opts, NULL);
     char *body = iabot_llm_request_body("m", "hola");
 
@@ -54,12 +58,14 @@ struct reply_case {
 static void parse_reply_table(void **state)
 {
     static const struct reply_case cases[] = {
-        {"{\"choices\":[{\"message\":{\"content\":\"order_status\"}}]}", HITO_OK,
-         INTENT_ORDER_STATUS},
-        {"{\"choices\":[{\"message\":{\"content\":\"  Greeting.\\n\"}}]}", HITO_OK,
-         INTENT_GREETING},
-        {"{\"choices\":[{\"message\":{\"content\":\"handover\"}}]}", HITO_ERR_PROTOCOL, 0},
-        {"{\"choices\":[{\"message\":{\"content\":\"I think it is a greeting\"}}]}",
+        {"{\"choices\":[{\"message\":{\"content\":\"order_status\"}}]}",
+         HITO_OK, INTENT_ORDER_STATUS},
+        {"{\"choices\":[{\"message\":{\"content\":\"  Greeting.\\n\"}}]}",
+         HITO_OK, INTENT_GREETING},
+        {"{\"choices\":[{\"message\":{\"content\":\"handover\"}}]}",
+         HITO_ERR_PROTOCOL, 0},
+        {"{\"choices\":[{\"message\":{\"content\":\"I think it is a "
+         "greeting\"}}]}",
          HITO_ERR_PROTOCOL, 0},
         {"{\"choices\":[]}", HITO_ERR_PROTOCOL, 0},
         {"not json", HITO_ERR_PROTOCOL, 0},

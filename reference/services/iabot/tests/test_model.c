@@ -53,7 +53,8 @@ static int setup(void **state)
     f->test = dataset_new();
     rc = catalogue_parse(f->cat, f->st, cat_text, NULL);
     free(cat_text);
-    if (rc != HITO_OK || load(f->train, "train.tsv") != 0 || load(f->test, "test.tsv") != 0)
+    if (rc != HITO_OK || load(f->train, "train.tsv") != 0 ||
+        load(f->test, "test.tsv") != 0)
         return -1;
     model_params_default(&f->params);
     f->params.dim_bits = TEST_DIM_BITS;
@@ -73,12 +74,13 @@ static int teardown(void **state)
     return 0;
 }
 
-static void train_blob(struct fixture *f, const struct model_params *p, unsigned char **blob,
-                       size_t *len)
+static void train_blob(struct fixture *f, const struct model_params *p,
+                       unsigned char **blob, size_t *len)
 {
     struct model *m = NULL;
 
-    assert_int_equal(model_train(f->train, p, f->st, f->cat, &m, NULL), HITO_OK);
+    assert_int_equal(model_train(f->train, p, f->st, f->cat, &m, NULL),
+                     HITO_OK);
     assert_int_equal(model_serialise(m, blob, len, NULL), HITO_OK);
     model_free(m);
 }
@@ -120,7 +122,8 @@ static void train_records_data_hash(void **state)
 
     dataset_hash(f->train, hash);
     assert_int_equal(strlen(hash), DATASET_HASH_SIZE - 1);
-    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL), HITO_OK);
+    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL),
+                     HITO_OK);
     assert_string_equal(m->data_hash, hash);
     assert_int_equal(m->train_examples, f->train->count);
     assert_true(m->temperature > 0.0f);
@@ -139,7 +142,8 @@ static void serialise_round_trip(void **state)
 
     assert_non_null(a);
     assert_non_null(fv);
-    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL), HITO_OK);
+    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL),
+                     HITO_OK);
     m->heldout_macro_f1 = 0.5f;
     assert_int_equal(model_serialise(m, &blob, &len, NULL), HITO_OK);
     assert_int_equal(model_deserialise(blob, len, &loaded, NULL), HITO_OK);
@@ -149,11 +153,15 @@ static void serialise_round_trip(void **state)
     for (i = 0; i < f->test->count; i++) {
         struct prediction p1, p2;
 
-        assert_int_equal(model_classify(m, f->st, f->cat, f->test->items[i].text, a, fv, &p1,
-                                        NULL), HITO_OK);
+        assert_int_equal(model_classify(m, f->st, f->cat,
+                                        f->test->items[i].text, a, fv, &p1,
+                                        NULL),
+                         HITO_OK);
         analysis_clear(a);
-        assert_int_equal(model_classify(loaded, f->st, f->cat, f->test->items[i].text, a, fv,
-                                        &p2, NULL), HITO_OK);
+        assert_int_equal(model_classify(loaded, f->st, f->cat,
+                                        f->test->items[i].text, a, fv, &p2,
+                                        NULL),
+                         HITO_OK);
         analysis_clear(a);
         assert_int_equal(p1.intent, p2.intent);
         assert_float_equal(p1.confidence, p2.confidence, 1e-6);
@@ -174,13 +182,17 @@ static void deserialise_rejects_damage(void **state)
     size_t len = 0;
 
     train_blob(f, &f->params, &blob, &len);
-    assert_int_equal(model_deserialise(blob, len - 1, &loaded, &err), HITO_ERR_INVALID);
-    assert_int_equal(model_deserialise(blob, 20, &loaded, &err), HITO_ERR_INVALID);
+    assert_int_equal(model_deserialise(blob, len - 1, &loaded, &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(model_deserialise(blob, 20, &loaded, &err),
+                     HITO_ERR_INVALID);
     blob[0] = 'X';
-    assert_int_equal(model_deserialise(blob, len, &loaded, &err), HITO_ERR_INVALID);
+    assert_int_equal(model_deserialise(blob, len, &loaded, &err),
+                     HITO_ERR_INVALID);
     blob[0] = 'H';
     blob[8] = 99; /* format version */
-    assert_int_equal(model_deserialise(blob, len, &loaded, &err), HITO_ERR_INVALID);
+    assert_int_equal(model_deserialise(blob, len, &loaded, &err),
+                     HITO_ERR_INVALID);
     assert_null(loaded);
     free(blob);
 }
@@ -192,13 +204,16 @@ static void train_rejects_bad_params(void **state)
     struct model *m = NULL;
 
     p.dim_bits = FEATURES_MAX_BITS + 1;
-    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL), HITO_ERR_INVALID);
+    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL),
+                     HITO_ERR_INVALID);
     p = f->params;
     p.epochs = 0;
-    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL), HITO_ERR_INVALID);
+    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL),
+                     HITO_ERR_INVALID);
     p = f->params;
     p.threshold = 1.5;
-    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL), HITO_ERR_INVALID);
+    assert_int_equal(model_train(f->train, &p, f->st, f->cat, &m, NULL),
+                     HITO_ERR_INVALID);
     assert_null(m);
 }
 
@@ -212,14 +227,17 @@ static void threshold_gives_handover(void **state)
 
     assert_non_null(a);
     assert_non_null(fv);
-    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL), HITO_OK);
+    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL),
+                     HITO_OK);
     m->params.threshold = 1.0;
-    assert_int_equal(model_classify(m, f->st, f->cat, "hola", a, fv, &pred, NULL), HITO_OK);
+    assert_int_equal(
+        model_classify(m, f->st, f->cat, "hola", a, fv, &pred, NULL), HITO_OK);
     analysis_clear(a);
     assert_int_equal(pred.intent, INTENT_HANDOVER);
     assert_int_equal(pred.best, INTENT_GREETING);
     m->params.threshold = 0.0;
-    assert_int_equal(model_classify(m, f->st, f->cat, "hola", a, fv, &pred, NULL), HITO_OK);
+    assert_int_equal(
+        model_classify(m, f->st, f->cat, "hola", a, fv, &pred, NULL), HITO_OK);
     analysis_clear(a);
     assert_int_equal(pred.intent, INTENT_GREETING);
     free(a);
@@ -233,8 +251,10 @@ static void test_set_accuracy_floor(void **state)
     struct model *m = NULL;
     struct evaluation ev;
 
-    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL), HITO_OK);
-    assert_int_equal(evaluation_run(m, f->test, f->st, f->cat, &ev, NULL), HITO_OK);
+    assert_int_equal(model_train(f->train, &f->params, f->st, f->cat, &m, NULL),
+                     HITO_OK);
+    assert_int_equal(evaluation_run(m, f->test, f->st, f->cat, &ev, NULL),
+                     HITO_OK);
     assert_int_equal(ev.examples, f->test->count);
     assert_true(ev.accuracy >= MIN_TEST_ACCURACY);
     model_free(m);
@@ -247,11 +267,15 @@ static void dataset_rejects_bad_lines(void **state)
 
     (void)state;
     assert_non_null(ds);
-    assert_int_equal(dataset_parse(ds, "greeting\thola\n# comment\n\n", &err), HITO_OK);
+    assert_int_equal(dataset_parse(ds, "greeting\thola\n# comment\n\n", &err),
+                     HITO_OK);
     assert_int_equal(ds->count, 1);
-    assert_int_equal(dataset_parse(ds, "greeting hola\n", &err), HITO_ERR_INVALID);
-    assert_int_equal(dataset_parse(ds, "nonsense\thola\n", &err), HITO_ERR_INVALID);
-    assert_int_equal(dataset_parse(ds, "handover\thola\n", &err), HITO_ERR_INVALID);
+    assert_int_equal(dataset_parse(ds, "greeting hola\n", &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(dataset_parse(ds, "nonsense\thola\n", &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(dataset_parse(ds, "handover\thola\n", &err),
+                     HITO_ERR_INVALID);
     assert_int_equal(dataset_parse(ds, "greeting\t\n", &err), HITO_ERR_INVALID);
     assert_non_null(strstr(err.message, "line 1"));
     dataset_free(ds);

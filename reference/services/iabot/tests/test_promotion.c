@@ -1,4 +1,5 @@
-/* Unit tests of domain/promotion.c: when a candidate model replaces the current one. */
+/* Unit tests of domain/promotion.c: when a candidate model replaces the current
+ * one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,7 +24,8 @@ static struct model_score score(double f1, const char *set)
 
 static void promotion_better_is_accepted(void **state)
 {
-    struct model_score current = score(0.80, "aaaa"), candidate = score(0.81, "aaaa");
+    struct model_score current = score(0.80, "aaaa"),
+                       candidate = score(0.81, "aaaa");
 
     (void)state;
     assert_int_equal(promotion_decide(&current, &candidate), PROMOTION_ACCEPT);
@@ -31,34 +33,42 @@ static void promotion_better_is_accepted(void **state)
 
 static void promotion_equal_is_rejected(void **state)
 {
-    struct model_score current = score(0.80, "aaaa"), candidate = score(0.80, "aaaa");
+    struct model_score current = score(0.80, "aaaa"),
+                       candidate = score(0.80, "aaaa");
 
     (void)state;
-    assert_int_equal(promotion_decide(&current, &candidate), PROMOTION_NOT_BETTER);
+    assert_int_equal(promotion_decide(&current, &candidate),
+                     PROMOTION_NOT_BETTER);
 }
 
 static void promotion_worse_is_rejected(void **state)
 {
-    struct model_score current = score(0.80, "aaaa"), candidate = score(0.70, "aaaa");
+    struct model_score current = score(0.80, "aaaa"),
+                       candidate = score(0.70, "aaaa");
 
     (void)state;
-    assert_int_equal(promotion_decide(&current, &candidate), PROMOTION_NOT_BETTER);
+    assert_int_equal(promotion_decide(&current, &candidate),
+                     PROMOTION_NOT_BETTER);
 }
 
 static void promotion_other_set_is_rejected(void **state)
 {
-    struct model_score current = score(0.80, "aaaa"), candidate = score(0.95, "bbbb");
+    struct model_score current = score(0.80, "aaaa"),
+                       candidate = score(0.95, "bbbb");
 
     (void)state;
-    assert_int_equal(promotion_decide(&current, &candidate), PROMOTION_DIFFERENT_SET);
+    assert_int_equal(promotion_decide(&current, &candidate),
+                     PROMOTION_DIFFERENT_SET);
 }
 
 static void promotion_unscored_is_rejected(void **state)
 {
-    struct model_score current = score(0.80, "aaaa"), candidate = score(0.95, "");
+    struct model_score current = score(0.80, "aaaa"),
+                       candidate = score(0.95, "");
 
     (void)state;
-    assert_int_equal(promotion_decide(&current, &candidate), PROMOTION_NOT_SCORED);
+    assert_int_equal(promotion_decide(&current, &candidate),
+                     PROMOTION_NOT_SCORED);
     assert_int_equal(promotion_decide(NULL, &candidate), PROMOTION_NOT_SCORED);
 }
 
@@ -75,9 +85,12 @@ static void promotion_verdict_names(void **state)
 {
     (void)state;
     assert_string_equal(promotion_verdict_name(PROMOTION_ACCEPT), "accept");
-    assert_string_equal(promotion_verdict_name(PROMOTION_NOT_BETTER), "not_better");
-    assert_string_equal(promotion_verdict_name(PROMOTION_DIFFERENT_SET), "different_set");
-    assert_string_equal(promotion_verdict_name(PROMOTION_NOT_SCORED), "not_scored");
+    assert_string_equal(promotion_verdict_name(PROMOTION_NOT_BETTER),
+                        "not_better");
+    assert_string_equal(promotion_verdict_name(PROMOTION_DIFFERENT_SET),
+                        "different_set");
+    assert_string_equal(promotion_verdict_name(PROMOTION_NOT_SCORED),
+                        "not_scored");
 }
 
 int main(void)

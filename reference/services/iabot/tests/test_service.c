@@ -56,7 +56,9 @@ static struct fixture *start(double threshold, int with_llm)
     assert_non_null(f);
     f->st = stemmer_new();
     f->cat = catalogue_new();
-    assert_int_equal(catalogue_add(f->cat, f->st, "sku-camiseta", "Camiseta", NULL), HITO_OK);
+    assert_int_equal(
+        catalogue_add(f->cat, f->st, "sku-camiseta", "Camiseta", NULL),
+        HITO_OK);
     f->seed = load("train.tsv");
     f->heldout = load("test.tsv");
     fake_store_init(&f->store, &opts.store);
@@ -87,10 +89,12 @@ static void stop(struct fixture *f)
 
 static json_t *analyse(struct fixture *f, const char *text, const char *version)
 {
-    struct iabot_analyse_request req = {"conversation-1", "customer-1", text, version};
+    struct iabot_analyse_request req = {"conversation-1", "customer-1", text,
+                                        version};
     json_t *out = NULL;
 
-    assert_int_equal(iabot_service_analyse(f->service, &req, &out, NULL), HITO_OK);
+    assert_int_equal(iabot_service_analyse(f->service, &req, &out, NULL),
+                     HITO_OK);
     assert_non_null(out);
     return out;
 }
@@ -111,7 +115,8 @@ static void train(struct fixture *f, char version[MODEL_VERSION_SIZE])
     json_t *out = NULL;
     int i;
 
-    assert_int_equal(iabot_service_start_training(f->service, &out, NULL), HITO_OK);
+    assert_int_equal(iabot_service_start_training(f->service, &out, NULL),
+                     HITO_OK);
     snprintf(id, sizeof(id), "%s", str(out, "id"));
     json_decref(out);
     for (i = 0; i < RUN_POLLS && strcmp(status, "succeeded") != 0; i++) {
@@ -144,7 +149,8 @@ static void analyse_stores_message(void **state)
     (void)state;
     assert_string_equal(str(out, "intent"), "add_to_cart");
     assert_string_equal(str(out, "source"), "model");
-    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"), "add_to_cart");
+    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"),
+                        "add_to_cart");
     assert_int_equal(f->store.message_count, 1);
     assert_string_equal(f->store.messages[0].id, str(out, "message_id"));
     assert_string_equal(f->store.messages[0].intent, "add_to_cart");
@@ -164,12 +170,16 @@ static void analyse_rejects_bad_requests(void **state)
     (void)state;
     memset(long_id, 'x', sizeof(long_id) - 1);
     long_id[sizeof(long_id) - 1] = '\0';
-    assert_int_equal(iabot_service_analyse(f->service, &empty, &out, NULL), HITO_ERR_INVALID);
-    assert_int_equal(iabot_service_analyse(f->service, &no_ids, &out, NULL), HITO_ERR_INVALID);
+    assert_int_equal(iabot_service_analyse(f->service, &empty, &out, NULL),
+                     HITO_ERR_INVALID);
+    assert_int_equal(iabot_service_analyse(f->service, &no_ids, &out, NULL),
+                     HITO_ERR_INVALID);
     assert_int_equal(iabot_service_analyse(f->service, &unknown, &out, NULL),
                      HITO_ERR_NOT_FOUND);
-    assert_int_equal(iabot_service_analyse(f->service, &(struct iabot_analyse_request){
-                                               "c", "u", "abc\xff", NULL}, &out, NULL),
+    assert_int_equal(iabot_service_analyse(f->service,
+                                           &(struct iabot_analyse_request){
+                                               "c", "u", "abc\xff", NULL},
+                                           &out, NULL),
                      HITO_ERR_INVALID);
     assert_null(out);
     assert_int_equal(f->store.message_count, 0);
@@ -183,16 +193,21 @@ static void feedback_checks_input(void **state)
     const char *id = str(msg, "message_id");
 
     (void)state;
-    assert_int_equal(iabot_service_feedback(f->service, id, "nonsense", "operator", &out, NULL),
+    assert_int_equal(iabot_service_feedback(f->service, id, "nonsense",
+                                            "operator", &out, NULL),
                      HITO_ERR_INVALID);
-    assert_int_equal(iabot_service_feedback(f->service, id, "handover", "operator", &out, NULL),
+    assert_int_equal(iabot_service_feedback(f->service, id, "handover",
+                                            "operator", &out, NULL),
                      HITO_ERR_INVALID);
-    assert_int_equal(iabot_service_feedback(f->service, id, "goodbye", "robot", &out, NULL),
-                     HITO_ERR_INVALID);
-    assert_int_equal(iabot_service_feedback(f->service, "00000000-0000-4000-8000-000000000000",
-                                            "goodbye", "operator", &out, NULL),
+    assert_int_equal(
+        iabot_service_feedback(f->service, id, "goodbye", "robot", &out, NULL),
+        HITO_ERR_INVALID);
+    assert_int_equal(iabot_service_feedback(
+                         f->service, "00000000-0000-4000-8000-000000000000",
+                         "goodbye", "operator", &out, NULL),
                      HITO_ERR_NOT_FOUND);
-    assert_int_equal(iabot_service_feedback(f->service, id, "goodbye", "outcome", &out, NULL),
+    assert_int_equal(iabot_service_feedback(f->service, id, "goodbye",
+                                            "outcome", &out, NULL),
                      HITO_OK);
     assert_string_equal(f->store.messages[0].corrected, "goodbye");
     json_decref(out);
@@ -209,8 +224,9 @@ static void retraining_learns_correction(void **state)
 
     (void)state;
     assert_string_not_equal(str(msg, "intent"), "talk_to_human");
-    assert_int_equal(iabot_service_feedback(f->service, str(msg, "message_id"), "talk_to_human",
-                                            "operator", &out, NULL),
+    assert_int_equal(iabot_service_feedback(f->service, str(msg, "message_id"),
+                                            "talk_to_human", "operator", &out,
+                                            NULL),
                      HITO_OK);
     json_decref(out);
     json_decref(msg);
@@ -231,8 +247,8 @@ static void promotion_needs_better_score(void **state)
 
     (void)state;
     iabot_service_model_version(f->service, first);
-    assert_int_equal(iabot_service_feedback(f->service, str(msg, "message_id"), "goodbye",
-                                            "operator", &out, NULL),
+    assert_int_equal(iabot_service_feedback(f->service, str(msg, "message_id"),
+                                            "goodbye", "operator", &out, NULL),
                      HITO_OK);
     json_decref(out);
     json_decref(msg);
@@ -243,14 +259,17 @@ static void promotion_needs_better_score(void **state)
     assert_int_equal(iabot_service_promote(f->service, candidate, &out, NULL),
                      HITO_ERR_CONFLICT);
     assert_string_equal(str(out, "verdict"), "not_better");
-    assert_non_null(json_object_get(json_object_get(out, "current"), "heldout_macro_f1"));
-    assert_non_null(json_object_get(json_object_get(out, "candidate"), "heldout_macro_f1"));
+    assert_non_null(
+        json_object_get(json_object_get(out, "current"), "heldout_macro_f1"));
+    assert_non_null(
+        json_object_get(json_object_get(out, "candidate"), "heldout_macro_f1"));
     json_decref(out);
     iabot_service_model_version(f->service, current);
     assert_string_equal(current, first);
 
     fake_store_set_f1(&f->store, candidate, 0.999);
-    assert_int_equal(iabot_service_promote(f->service, candidate, &out, NULL), HITO_OK);
+    assert_int_equal(iabot_service_promote(f->service, candidate, &out, NULL),
+                     HITO_OK);
     json_decref(out);
     iabot_service_model_version(f->service, current);
     assert_string_equal(current, candidate);
@@ -260,7 +279,8 @@ static void promotion_needs_better_score(void **state)
     json_decref(out);
     iabot_service_model_version(f->service, current);
     assert_string_equal(current, first);
-    assert_int_equal(iabot_service_rollback(f->service, &out, NULL), HITO_ERR_NOT_FOUND);
+    assert_int_equal(iabot_service_rollback(f->service, &out, NULL),
+                     HITO_ERR_NOT_FOUND);
     stop(f);
 }
 
@@ -270,8 +290,10 @@ static void training_runs_one_at_a_time(void **state)
     json_t *first = NULL, *second = NULL;
 
     (void)state;
-    assert_int_equal(iabot_service_start_training(f->service, &first, NULL), HITO_OK);
-    assert_int_equal(iabot_service_start_training(f->service, &second, NULL), HITO_ERR_CONFLICT);
+    assert_int_equal(iabot_service_start_training(f->service, &first, NULL),
+                     HITO_OK);
+    assert_int_equal(iabot_service_start_training(f->service, &second, NULL),
+                     HITO_ERR_CONFLICT);
     assert_null(second);
     stop(f); /* waits for the running training */
     json_decref(first);
@@ -279,7 +301,8 @@ static void training_runs_one_at_a_time(void **state)
 
 static void llm_replaces_handover(void **state)
 {
-    struct fixture *f = start(1.0, 1); /* every prediction is below the threshold */
+    struct fixture *f =
+        start(1.0, 1); /* every prediction is below the threshold */
     json_t *out;
 
     (void)state;
@@ -295,7 +318,8 @@ static void llm_replaces_handover(void **state)
     out = analyse(f, "hola", NULL);
     assert_string_equal(str(out, "intent"), "handover");
     assert_string_equal(str(out, "source"), "model");
-    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"), "handover");
+    assert_string_equal(str(json_object_get(out, "reply_plan"), "action"),
+                        "handover");
     json_decref(out);
     stop(f);
 }

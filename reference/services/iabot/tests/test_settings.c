@@ -31,7 +31,8 @@ static void settings_defaults(void **state)
     assert_int_equal(iabot_settings_load(cfg, &s, NULL), HITO_OK);
     assert_string_equal(s.listen, "127.0.0.1:22840");
     assert_string_equal(s.data_dir, "/repo/reference/services/iabot/fixtures");
-    assert_string_equal(s.migrations_dir, "/repo/reference/services/iabot/migrations");
+    assert_string_equal(s.migrations_dir,
+                        "/repo/reference/services/iabot/migrations");
     assert_int_equal(s.threshold_percent, 40);
     assert_int_equal(s.auth_enabled, 1);
     assert_string_equal(s.llm_base_url, "");
@@ -52,7 +53,8 @@ static void settings_reject_bad_values(void **state)
     assert_int_equal(iabot_settings_load(cfg, &s, &err), HITO_ERR_INVALID);
     assert_non_null(strstr(err.message, "IABOT_AUTH"));
     assert_int_equal(config_set(cfg, "IABOT_AUTH", "off"), HITO_OK);
-    assert_int_equal(config_set(cfg, "IABOT_HANDOVER_THRESHOLD_PERCENT", "101"), HITO_OK);
+    assert_int_equal(config_set(cfg, "IABOT_HANDOVER_THRESHOLD_PERCENT", "101"),
+                     HITO_OK);
     assert_int_equal(iabot_settings_load(cfg, &s, &err), HITO_ERR_INVALID);
     config_free(cfg);
 }
@@ -72,11 +74,15 @@ static void settings_need_password(void **state)
 
 int main(void)
 {
-    /* The environment overrides a configuration; these tests read only their own. */
+    /* The environment overrides a configuration; these tests read only their
+     * own. */
     static const char *const keys[] = {
-        "IABOT_PORT", "PG_PORT", "PG_PASSWORD_IABOT", "HITO_ROOT", "HITO_HOST", "IABOT_AUTH",
-        "IABOT_DATA_DIR", "IABOT_HANDOVER_THRESHOLD_PERCENT", "LLM_BASE_URL",
-        "IABOT_AUTH_ISSUER", "IABOT_AUTH_JWKS_URL",
+        "IABOT_PORT",          "PG_PORT",
+        "PG_PASSWORD_IABOT",   "HITO_ROOT",
+        "HITO_HOST",           "IABOT_AUTH",
+        "IABOT_DATA_DIR",      "IABOT_HANDOVER_THRESHOLD_PERCENT",
+        "LLM_BASE_URL",        "IABOT_AUTH_ISSUER",
+        "IABOT_AUTH_JWKS_URL",
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(settings_defaults),

@@ -23,12 +23,16 @@ static void fold_valid_table(void **state)
         {"¿CÓMO ESTÁS?", "¿como estas?"},
         {"Ñandú", "nandu"},
         {"pingüino", "pinguino"},
-        {"\xef\xac\x81n", "fin"},            /* U+FB01 ligature fi */
-        {"\xef\xbc\x91\xef\xbc\x92", "12"},  /* full-width digits */
-        {"e\xcc\x81", "e"},                  /* e + combining acute */
+        {"\xef\xac\x81n", "fin"},           /* U+FB01 ligature fi */
+        {"\xef\xbc\x91\xef\xbc\x92", "12"}, /* full-width digits */
+        {"e\xcc\x81", "e"},                 /* e + combining acute */
         {"Straße", "strasse"},
-        {"a\xe2\x80\x93" "b", "a-b"},         /* en dash lumped to '-' */
-        {"d\xe2\x80\x99" "ok", "d'ok"},       /* right single quote lumped */
+        {"a\xe2\x80\x93"
+         "b",
+         "a-b"}, /* en dash lumped to '-' */
+        {"d\xe2\x80\x99"
+         "ok",
+         "d'ok"}, /* right single quote lumped */
     };
     size_t i;
 
@@ -81,7 +85,8 @@ struct token_case {
     const char *tokens; /* expected "kind:text" items joined by spaces */
 };
 
-static void describe(const char *text, const struct token_list *list, char *out, size_t size)
+static void describe(const char *text, const struct token_list *list, char *out,
+                     size_t size)
 {
     static const char kinds[] = {'w', 'n', 's'};
     size_t i, n = 0;
@@ -90,8 +95,8 @@ static void describe(const char *text, const struct token_list *list, char *out,
     for (i = 0; i < list->count && n < size; i++) {
         const struct token *t = &list->items[i];
 
-        n += (size_t)snprintf(out + n, size - n, "%s%c:%.*s", i > 0 ? " " : "", kinds[t->kind],
-                              (int)t->len, text + t->start);
+        n += (size_t)snprintf(out + n, size - n, "%s%c:%.*s", i > 0 ? " " : "",
+                              kinds[t->kind], (int)t->len, text + t->start);
     }
 }
 
@@ -145,9 +150,9 @@ static void tokenise_limit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(fold_valid_table),   cmocka_unit_test(fold_invalid_utf8),
-        cmocka_unit_test(fold_too_long),      cmocka_unit_test(nfc_keeps_accents),
-        cmocka_unit_test(tokenise_table),     cmocka_unit_test(tokenise_limit),
+        cmocka_unit_test(fold_valid_table), cmocka_unit_test(fold_invalid_utf8),
+        cmocka_unit_test(fold_too_long),    cmocka_unit_test(nfc_keeps_accents),
+        cmocka_unit_test(tokenise_table),   cmocka_unit_test(tokenise_limit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -55,21 +55,22 @@ static void reply_failure(struct httpd_req *req, const struct hito_error *err)
     int status = status_of(err->code);
 
     if (status >= 500)
-        LOG_ERROR("request failed", "path", httpd_path(req), "error", err->message);
+        LOG_ERROR("request failed", "path", httpd_path(req), "error",
+                  err->message);
     httpd_reply_error(req, status, code_of(status), "%s", err->message);
 }
 
 /* Returns nonzero when the caller may go on; otherwise a reply was sent. */
-static int authorised(struct httpd_req *req, const struct iabot_http_options *opts,
-                      const char *role)
+static int authorised(struct httpd_req *req,
+                      const struct iabot_http_options *opts, const char *role)
 {
     struct hito_error err = {0};
     int rc;
 
     if (opts->authorise == NULL)
         return 1;
-    rc = opts->authorise(opts->authorise_user, httpd_header(req, "Authorization"), role,
-                            &err);
+    rc = opts->authorise(opts->authorise_user,
+                         httpd_header(req, "Authorization"), role, &err);
     if (rc == HITO_OK)
         return 1;
     if (rc == HITO_ERR_INVALID)
@@ -82,12 +83,14 @@ static int authorised(struct httpd_req *req, const struct iabot_http_options *op
 }
 
 /* Reads a required string member; sends 400 and returns NULL when missing. */
-static const char *required_string(struct httpd_req *req, json_t *body, const char *name)
+static const char *required_string(struct httpd_req *req, json_t *body,
+                                   const char *name)
 {
     const char *value = json_string_value(json_object_get(body, name));
 
     if (value == NULL)
-        httpd_reply_error(req, 400, "invalid_request", "%s must be a string", name);
+        httpd_reply_error(req, 400, "invalid_request", "%s must be a string",
+                          name);
     return value;
 }
 
@@ -98,13 +101,16 @@ static void handle_analyse(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     json_t *body, *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT) || (body = httpd_body_json(req)) == NULL)
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT) ||
+        (body = httpd_body_json(req)) == NULL)
         return;
-    if ((ar.conversation_id = required_string(req, body, "conversation_id")) == NULL ||
+    if ((ar.conversation_id = required_string(req, body, "conversation_id")) ==
+            NULL ||
         (ar.customer_id = required_string(req, body, "customer_id")) == NULL ||
         (ar.text = required_string(req, body, "text")) == NULL)
         goto out;
-    ar.model_version = json_string_value(json_object_get(body, "model_version"));
+    ar.model_version =
+        json_string_value(json_object_get(body, "model_version"));
     if (iabot_service_analyse(opts->service, &ar, &out, &err) != HITO_OK)
         reply_failure(req, &err);
     else
@@ -117,7 +123,8 @@ static int valid_uuid(const char *text)
 {
     uuid_t id;
 
-    return text != NULL && strlen(text) == IABOT_ID_SIZE - 1 && uuid_parse(text, id) == 0;
+    return text != NULL && strlen(text) == IABOT_ID_SIZE - 1 &&
+           uuid_parse(text, id) == 0;
 }
 
 static void handle_feedback(struct httpd_req *req, void *user)
@@ -127,18 +134,20 @@ static void handle_feedback(struct httpd_req *req, void *user)
     const char *message_id, *intent, *source;
     json_t *body, *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT) || (body = httpd_body_json(req)) == NULL)
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT) ||
+        (body = httpd_body_json(req)) == NULL)
         return;
     if ((message_id = required_string(req, body, "message_id")) == NULL ||
         (intent = required_string(req, body, "intent")) == NULL ||
         (source = required_string(req, body, "source")) == NULL)
         goto out;
     if (!valid_uuid(message_id)) {
-        httpd_reply_error(req, 400, "invalid_request", "message_id must be a UUID");
+        httpd_reply_error(req, 400, "invalid_request",
+                          "message_id must be a UUID");
         goto out;
     }
-    if (iabot_service_feedback(opts->service, message_id, intent, source, &out, &err) !=
-        HITO_OK)
+    if (iabot_service_feedback(opts->service, message_id, intent, source, &out,
+                               &err) != HITO_OK)
         reply_failure(req, &err);
     else
         httpd_reply_json(req, 201, out);
@@ -190,16 +199,18 @@ static void handle_promote(struct httpd_req *req, void *user)
     if (!authorised(req, opts, IABOT_ROLE_ADMIN))
         return;
     if (version == NULL || strlen(version) >= MODEL_VERSION_SIZE) {
-        httpd_reply_error(req, 404, "not_found", "model versions look like m-0123456789ab");
+        httpd_reply_error(req, 404, "not_found",
+                          "model versions look like m-0123456789ab");
         return;
     }
     rc = iabot_service_promote(opts->service, version, &out, &err);
     if (rc == HITO_OK) {
         httpd_reply_json(req, 200, out);
     } else if (rc == HITO_ERR_CONFLICT && out != NULL) {
-        json_object_set_new(out, "error", json_pack("{s:s, s:s, s:s}", "code", "conflict",
-                                                     "message", err.message, "request_id",
-                                                     httpd_request_id(req)));
+        json_object_set_new(out, "error",
+                            json_pack("{s:s, s:s, s:s}", "code", "conflict",
+                                      "message", err.message, "request_id",
+                                      httpd_request_id(req)));
         httpd_reply_json(req, 409, out);
     } else {
         json_decref(out);
@@ -251,7 +262,8 @@ int iabot_http_routes(struct httpd *srv, struct iabot_http_options *opts,
     size_t i;
 
     for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-        int rc = httpd_route(srv, routes[i].method, routes[i].pattern, routes[i].handler, opts);
+        int rc = httpd_route(srv, routes[i].method, routes[i].pattern,
+                             routes[i].handler, opts);
 
         if (rc != HITO_OK)
             return hito_error_set(err, HITO_ERR_NOMEM, "cannot add route %s",

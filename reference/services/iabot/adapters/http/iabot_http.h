@@ -19,12 +19,14 @@
  * HITO_ERR_INVALID (403: a valid token without the role) or
  * HITO_ERR_UNAVAILABLE (503: the signing keys cannot be fetched).
  */
-typedef int (*iabot_http_authorise_fn)(void *user, const char *authorization, const char *role,
+typedef int (*iabot_http_authorise_fn)(void *user, const char *authorization,
+                                       const char *role,
                                        struct hito_error *err);
 
 struct iabot_http_options {
     struct iabot_service *service;
-    iabot_http_authorise_fn authorise; /* NULL: no authentication (tests only) */
+    iabot_http_authorise_fn
+        authorise; /* NULL: no authentication (tests only) */
     void *authorise_user;
 };
 

@@ -20,10 +20,13 @@ struct iabot_llm_client {
 };
 
 static const char system_prompt[] =
-    "You classify one message a customer sent to a shop on WhatsApp, usually in Spanish. "
+    "You classify one message a customer sent to a shop on WhatsApp, usually "
+    "in Spanish. "
     "Answer with exactly one of these intent names and nothing else: greeting, "
-    "product_search, price_question, add_to_cart, checkout, payment_status, order_status, "
-    "delivery_tracking, cancel_order, otp_code, talk_to_human, goodbye, out_of_scope.";
+    "product_search, price_question, add_to_cart, checkout, payment_status, "
+    "order_status, "
+    "delivery_tracking, cancel_order, otp_code, talk_to_human, goodbye, "
+    "out_of_scope.";
 
 struct iabot_llm_client *iabot_llm_new(const struct iabot_llm_options *opts,
                                        struct hito_error *err)
@@ -36,16 +39,18 @@ struct iabot_llm_client *iabot_llm_new(const struct iabot_llm_options *opts,
         return NULL;
     }
     n = snprintf(c->url, sizeof(c->url), "%s/chat/completions", opts->base_url);
-    if (n < 0 || (size_t)n >= sizeof(c->url) || strlen(opts->model) >= sizeof(c->model) ||
+    if (n < 0 || (size_t)n >= sizeof(c->url) ||
+        strlen(opts->model) >= sizeof(c->model) ||
         strlen(opts->api_key) + 32 >= sizeof(c->auth_header)) {
-        hito_error_set(err, HITO_ERR_INVALID, "LLM base URL, model or key is too long");
+        hito_error_set(err, HITO_ERR_INVALID,
+                       "LLM base URL, model or key is too long");
         free(c);
         return NULL;
     }
     snprintf(c->model, sizeof(c->model), "%s", opts->model);
     if (opts->api_key[0] != '\0')
-        snprintf(c->auth_header, sizeof(c->auth_header), "Authorization: Bearer %s",
-                 opts->api_key);
+        snprintf(c->auth_header, sizeof(c->auth_header),
+                 "Authorization: Bearer %s", opts->api_key);
     c->timeout_ms = opts->timeout_ms;
     return c;
 }
@@ -57,9 +62,10 @@ void iabot_llm_free(struct iabot_llm_client *client)
 
 char *iabot_llm_request_body(const char *model, const char *text)
 {
-    json_t *body = json_pack("{s:s, s:i, s:i, s:[{s:s, s:s}, {s:s, s:s}]}", "model", model,
-                             "temperature", 0, "max_tokens", 8, "messages", "role", "system",
-                             "content", system_prompt, "role", "user", "content", text);
+    json_t *body = json_pack("{s:s, s:i, s:i, s:[{s:s, s:s}, {s:s, s:s}]}",
+                             "model", model, "temperature", 0, "max_tokens", 8,
+                             "messages", "role", "system", "content",
+                             system_prompt, "role", "user", "content", text);
     char *out;
 
     if (body == NULL)
@@ -69,7 +75,8 @@ char *iabot_llm_request_body(const char *model, const char *text)
     return out;
 }
 
-int iabot_llm_parse_reply(const char *body, enum intent *out, struct hito_error *err)
+int iabot_llm_parse_reply(const char *body, enum intent *out,
+                          struct hito_error *err)
 {
     char reply[REPLY_MAX];
     json_t *doc = json_loads(body, 0, NULL);
@@ -79,20 +86,24 @@ int iabot_llm_parse_reply(const char *body, enum intent *out, struct hito_error 
 
     if (doc != NULL)
         content = json_string_value(json_object_get(
-            json_object_get(json_array_get(json_object_get(doc, "choices"), 0), "message"),
+            json_object_get(json_array_get(json_object_get(doc, "choices"), 0),
+                            "message"),
             "content"));
     if (content == NULL) {
         json_decref(doc);
-        return hito_error_set(err, HITO_ERR_PROTOCOL, "LLM reply has no choices[0].message");
+        return hito_error_set(err, HITO_ERR_PROTOCOL,
+                              "LLM reply has no choices[0].message");
     }
     len = strlen(content);
     while (start < len && isspace((unsigned char)content[start]))
         start++;
-    while (len > start && (isspace((unsigned char)content[len - 1]) || content[len - 1] == '.'))
+    while (len > start && (isspace((unsigned char)content[len - 1]) ||
+                           content[len - 1] == '.'))
         len--;
     if (len - start >= sizeof(reply)) {
         json_decref(doc);
-        return hito_error_set(err, HITO_ERR_PROTOCOL, "LLM reply is not an intent name");
+        return hito_error_set(err, HITO_ERR_PROTOCOL,
+                              "LLM reply is not an intent name");
     }
     for (i = start; i < len; i++)
         reply[i - start] = (char)tolower((unsigned char)content[i]);
@@ -100,13 +111,14 @@ int iabot_llm_parse_reply(const char *body, enum intent *out, struct hito_error 
     json_decref(doc);
     intent = intent_parse(reply);
     if (intent < 0 || intent >= INTENT_CLASSES)
-        return hito_error_set(err, HITO_ERR_PROTOCOL, "LLM answered \"%s\", not an intent",
-                              reply);
+        return hito_error_set(err, HITO_ERR_PROTOCOL,
+                              "LLM answered \"%s\", not an intent", reply);
     *out = (enum intent)intent;
     return HITO_OK;
 }
 
-static int classify(void *self, const char *text, enum intent *out, struct hito_error *err)
+static int classify(void *self, const char *text, enum intent *out,
+                    struct hito_error *err)
 {
     struct iabot_llm_client *c = self;
     const char *headers[] = {"Content-Type: application/json", NULL, NULL};
@@ -116,7 +128,8 @@ static int classify(void *self, const char *text, enum intent *out, struct hito_
     int rc;
 
     if (body == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory for the LLM request");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory for the LLM request");
     if (c->auth_header[0] != '\0')
         headers[1] = c->auth_header;
     req.method = "POST";
@@ -127,7 +140,8 @@ static int classify(void *self, const char *text, enum intent *out, struct hito_
     req.timeout_ms = c->timeout_ms;
     rc = httpc_do(&req, &res, err);
     if (rc == HITO_OK && res.status != 200)
-        rc = hito_error_set(err, HITO_ERR_UNAVAILABLE, "LLM answered HTTP %ld", res.status);
+        rc = hito_error_set(err, HITO_ERR_UNAVAILABLE, "LLM answered HTTP %ld",
+                            res.status);
     if (rc == HITO_OK)
         rc = iabot_llm_parse_reply(res.body, out, err);
     httpc_response_free(&res);

@@ -16,10 +16,10 @@
 #define IABOT_LLM_TEXT_MAX 128
 
 struct iabot_llm_options {
-    const char *base_url;   /* e.g. "http://127.0.0.1:22845/v1" */
-    const char *api_key;    /* "" for none */
-    const char *model;      /* model name sent in the request */
-    long timeout_ms;        /* whole request */
+    const char *base_url; /* e.g. "http://127.0.0.1:22845/v1" */
+    const char *api_key;  /* "" for none */
+    const char *model;    /* model name sent in the request */
+    long timeout_ms;      /* whole request */
 };
 
 struct iabot_llm_client;
@@ -43,6 +43,7 @@ char *iabot_llm_request_body(const char *model, const char *text);
  * choice's message content, trimmed and folded to lower case. Returns
  * HITO_ERR_PROTOCOL when it is missing or names no trained intent.
  */
-int iabot_llm_parse_reply(const char *body, enum intent *out, struct hito_error *err);
+int iabot_llm_parse_reply(const char *body, enum intent *out,
+                          struct hito_error *err);
 
 #endif

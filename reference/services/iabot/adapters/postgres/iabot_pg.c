@@ -7,8 +7,9 @@
 
 #define NUMBER_SIZE 32
 
-static int exec(struct db_pool *pool, const char *sql, int nparams, const char *const *params,
-                PGresult **out, struct hito_error *err)
+static int exec(struct db_pool *pool, const char *sql, int nparams,
+                const char *const *params, PGresult **out,
+                struct hito_error *err)
 {
     PGconn *conn = NULL;
     int rc = db_acquire(pool, 0, &conn, err);
@@ -24,7 +25,8 @@ static int save_message(void *self, const struct iabot_message_record *m,
                         struct hito_error *err)
 {
     static const char sql[] =
-        "INSERT INTO iabot_messages (id, conversation_id, customer_id, text, intent, confidence,"
+        "INSERT INTO iabot_messages (id, conversation_id, customer_id, text, "
+        "intent, confidence,"
         " source, model_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     char confidence[NUMBER_SIZE];
     const char *params[8];
@@ -42,11 +44,13 @@ static int save_message(void *self, const struct iabot_message_record *m,
 }
 
 static int save_feedback(void *self, const char *message_id, const char *intent,
-                         const char *source, long long *feedback_id, struct hito_error *err)
+                         const char *source, long long *feedback_id,
+                         struct hito_error *err)
 {
     static const char sql[] =
         "INSERT INTO iabot_feedback (message_id, intent, source)"
-        " SELECT id, $2, $3 FROM iabot_messages WHERE id = $1::uuid RETURNING id";
+        " SELECT id, $2, $3 FROM iabot_messages WHERE id = $1::uuid RETURNING "
+        "id";
     const char *params[] = {message_id, intent, source};
     PGresult *res = NULL;
     int rc = exec(self, sql, 3, params, &res, err);
@@ -54,21 +58,22 @@ static int save_feedback(void *self, const char *message_id, const char *intent,
     if (rc != HITO_OK)
         return rc;
     if (PQntuples(res) == 0)
-        rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "message %s not found", message_id);
+        rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "message %s not found",
+                            message_id);
     else
         *feedback_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return rc;
 }
 
-static int load_corrections(void *self, struct dataset *ds, size_t limit, size_t *count,
-                            struct hito_error *err)
+static int load_corrections(void *self, struct dataset *ds, size_t limit,
+                            size_t *count, struct hito_error *err)
 {
-    static const char sql[] =
-        "SELECT m.text, f.intent FROM iabot_messages m"
-        " JOIN LATERAL (SELECT intent, id FROM iabot_feedback WHERE message_id = m.id"
-        "  ORDER BY id DESC LIMIT 1) f ON true"
-        " ORDER BY f.id DESC LIMIT $1";
+    static const char sql[] = "SELECT m.text, f.intent FROM iabot_messages m"
+                              " JOIN LATERAL (SELECT intent, id FROM "
+                              "iabot_feedback WHERE message_id = m.id"
+                              "  ORDER BY id DESC LIMIT 1) f ON true"
+                              " ORDER BY f.id DESC LIMIT $1";
     char limit_text[NUMBER_SIZE];
     const char *params[] = {limit_text};
     PGresult *res = NULL;
@@ -94,7 +99,8 @@ static char *to_hex(const unsigned char *blob, size_t len)
 {
     char *hex = malloc(2 * len + 1);
 
-    if (hex == NULL || OPENSSL_buf2hexstr_ex(hex, 2 * len + 1, NULL, blob, (long)len, '\0') != 1) {
+    if (hex == NULL || OPENSSL_buf2hexstr_ex(hex, 2 * len + 1, NULL, blob,
+                                             (long)len, '\0') != 1) {
         free(hex);
         return NULL;
     }
@@ -115,11 +121,13 @@ static int from_hex(const char *hex, unsigned char **blob, size_t *len)
     return 0;
 }
 
-static int save_model(void *self, const struct model *m, const unsigned char *blob, size_t len,
+static int save_model(void *self, const struct model *m,
+                      const unsigned char *blob, size_t len,
                       const char *heldout_hash, struct hito_error *err)
 {
     static const char sql[] =
-        "INSERT INTO iabot_models (version, blob, data_hash, heldout_hash, heldout_accuracy,"
+        "INSERT INTO iabot_models (version, blob, data_hash, heldout_hash, "
+        "heldout_accuracy,"
         " heldout_macro_f1, train_examples, status)"
         " VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6, $7, 'candidate')"
         " ON CONFLICT (version) DO NOTHING";
@@ -129,7 +137,8 @@ static int save_model(void *self, const struct model *m, const unsigned char *bl
     int rc;
 
     if (hex == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory encoding the model");
+        return hito_error_set(err, HITO_ERR_NOMEM,
+                              "out of memory encoding the model");
     snprintf(accuracy, sizeof(accuracy), "%.6f", (double)m->heldout_accuracy);
     snprintf(f1, sizeof(f1), "%.6f", (double)m->heldout_macro_f1);
     snprintf(examples, sizeof(examples), "%u", m->train_examples);
@@ -145,14 +154,16 @@ static int save_model(void *self, const struct model *m, const unsigned char *bl
     return rc;
 }
 
-static int load_model(void *self, const char *version, struct iabot_model_record *out,
-                      struct hito_error *err)
+static int load_model(void *self, const char *version,
+                      struct iabot_model_record *out, struct hito_error *err)
 {
     static const char by_version[] =
-        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, heldout_macro_f1"
+        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, "
+        "heldout_macro_f1"
         " FROM iabot_models WHERE version = $1";
     static const char active[] =
-        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, heldout_macro_f1"
+        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, "
+        "heldout_macro_f1"
         " FROM iabot_models WHERE status = 'active'";
     const char *params[] = {version};
     PGresult *res = NULL;
@@ -167,10 +178,13 @@ static int load_model(void *self, const char *version, struct iabot_model_record
         rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "model %s not found",
                             version != NULL ? version : "(active)");
     } else if (from_hex(PQgetvalue(res, 0, 1), &out->blob, &out->len) != 0) {
-        rc = hito_error_set(err, HITO_ERR_PROTOCOL, "stored model is not valid hex");
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "stored model is not valid hex");
     } else {
-        snprintf(out->version, sizeof(out->version), "%s", PQgetvalue(res, 0, 0));
-        snprintf(out->heldout_hash, sizeof(out->heldout_hash), "%s", PQgetvalue(res, 0, 2));
+        snprintf(out->version, sizeof(out->version), "%s",
+                 PQgetvalue(res, 0, 0));
+        snprintf(out->heldout_hash, sizeof(out->heldout_hash), "%s",
+                 PQgetvalue(res, 0, 2));
         out->heldout_accuracy = strtod(PQgetvalue(res, 0, 3), NULL);
         out->heldout_macro_f1 = strtod(PQgetvalue(res, 0, 4), NULL);
     }
@@ -179,8 +193,9 @@ static int load_model(void *self, const char *version, struct iabot_model_record
 }
 
 /* Runs statements in one transaction, each with the same params. */
-static int in_transaction(struct db_pool *pool, const char *const *statements, int count,
-                          const char *const *params, int nparams, struct hito_error *err)
+static int in_transaction(struct db_pool *pool, const char *const *statements,
+                          int count, const char *const *params, int nparams,
+                          struct hito_error *err)
 {
     PGconn *conn = NULL;
     int rc = db_acquire(pool, 0, &conn, err);
@@ -200,20 +215,25 @@ static int in_transaction(struct db_pool *pool, const char *const *statements, i
 static int activate(void *self, const char *version, struct hito_error *err)
 {
     static const char *const statements[] = {
-        "UPDATE iabot_models SET status = 'retired' WHERE status = 'active' AND version <> $1",
-        "UPDATE iabot_models SET status = 'active', promoted_at = now() WHERE version = $1",
+        "UPDATE iabot_models SET status = 'retired' WHERE status = 'active' "
+        "AND version <> $1",
+        "UPDATE iabot_models SET status = 'active', promoted_at = now() WHERE "
+        "version = $1",
     };
     const char *params[] = {version};
 
     return in_transaction(self, statements, 2, params, 1, err);
 }
 
-static int rollback(void *self, char restored[MODEL_VERSION_SIZE], struct hito_error *err)
+static int rollback(void *self, char restored[MODEL_VERSION_SIZE],
+                    struct hito_error *err)
 {
     static const char previous[] =
         "SELECT r.version FROM iabot_models r, iabot_models a"
-        " WHERE a.status = 'active' AND r.status = 'retired' AND r.promoted_at IS NOT NULL"
-        " AND r.promoted_at < a.promoted_at ORDER BY r.promoted_at DESC LIMIT 1";
+        " WHERE a.status = 'active' AND r.status = 'retired' AND r.promoted_at "
+        "IS NOT NULL"
+        " AND r.promoted_at < a.promoted_at ORDER BY r.promoted_at DESC LIMIT "
+        "1";
     static const char *const statements[] = {
         "UPDATE iabot_models SET status = 'candidate', promoted_at = NULL"
         " WHERE status = 'active' AND version <> $1",
@@ -227,7 +247,8 @@ static int rollback(void *self, char restored[MODEL_VERSION_SIZE], struct hito_e
         return rc;
     if (PQntuples(res) == 0) {
         PQclear(res);
-        return hito_error_set(err, HITO_ERR_NOT_FOUND, "no earlier model to roll back to");
+        return hito_error_set(err, HITO_ERR_NOT_FOUND,
+                              "no earlier model to roll back to");
     }
     snprintf(restored, MODEL_VERSION_SIZE, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -239,16 +260,20 @@ static int run_create(void *self, const char *id, struct hito_error *err)
 {
     const char *params[] = {id};
 
-    return exec(self, "INSERT INTO iabot_training_runs (id, status) VALUES ($1, 'queued')", 1,
-                params, NULL, err);
+    return exec(
+        self,
+        "INSERT INTO iabot_training_runs (id, status) VALUES ($1, 'queued')", 1,
+        params, NULL, err);
 }
 
-static int run_update(void *self, const char *id, const char *status, const char *model_version,
-                      const char *metrics_json, const char *error, struct hito_error *err)
+static int run_update(void *self, const char *id, const char *status,
+                      const char *model_version, const char *metrics_json,
+                      const char *error, struct hito_error *err)
 {
     static const char sql[] =
         "UPDATE iabot_training_runs SET status = $2,"
-        " model_version = coalesce($3, model_version), metrics = coalesce($4::jsonb, metrics),"
+        " model_version = coalesce($3, model_version), metrics = "
+        "coalesce($4::jsonb, metrics),"
         " error = coalesce($5, error),"
         " finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END"
         " WHERE id = $1";
@@ -257,12 +282,15 @@ static int run_update(void *self, const char *id, const char *status, const char
     return exec(self, sql, 5, params, NULL, err);
 }
 
-static int run_get(void *self, const char *id, json_t **out, struct hito_error *err)
+static int run_get(void *self, const char *id, json_t **out,
+                   struct hito_error *err)
 {
     static const char sql[] =
-        "SELECT json_build_object('id', id, 'status', status, 'model_version', model_version,"
+        "SELECT json_build_object('id', id, 'status', status, 'model_version', "
+        "model_version,"
         " 'metrics', metrics, 'error', error, 'created_at', created_at,"
-        " 'finished_at', finished_at)::text FROM iabot_training_runs WHERE id = $1::uuid";
+        " 'finished_at', finished_at)::text FROM iabot_training_runs WHERE id "
+        "= $1::uuid";
     const char *params[] = {id};
     PGresult *res = NULL;
     int rc = exec(self, sql, 1, params, &res, err);
@@ -270,9 +298,11 @@ static int run_get(void *self, const char *id, json_t **out, struct hito_error *
     if (rc != HITO_OK)
         return rc;
     if (PQntuples(res) == 0)
-        rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "training run %s not found", id);
+        rc = hito_error_set(err, HITO_ERR_NOT_FOUND,
+                            "training run %s not found", id);
     else if ((*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL)) == NULL)
-        rc = hito_error_set(err, HITO_ERR_PROTOCOL, "training run %s is not valid JSON", id);
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "training run %s is not valid JSON", id);
     PQclear(res);
     return rc;
 }
