@@ -99,7 +99,7 @@ static int create_instance(struct zsrv *srv, struct zreq *z, struct hito_error *
                                       "_iamOwner", 1, "machine", "name", "Admin", "accessTokenType",
                                       "ACCESS_TOKEN_TYPE_BEARER"), z->org_id);
     if (users_pat_create(srv->store, zjson_str(admin, "id", ""), ADMIN_PAT_EXPIRY, pat,
-                         sizeof(pat)) < 0)
+                         sizeof(pat), NULL) < 0)
         return hito_error_set(err, HITO_ERR_IO, "PAT generation failed");
     if (write_pat(srv->settings.pat_path, pat, err) != HITO_OK)
         return err ? err->code : HITO_ERR_IO;

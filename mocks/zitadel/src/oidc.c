@@ -617,6 +617,15 @@ static void authorize(struct zreq *z)
         json_decref(scopes);
         return;
     }
+    /* NOTE: public clients (auth method NONE) must use PKCE, as zitadel/oidc requires. */
+    if (query(z, "code_challenge", challenge, sizeof(challenge)) == NULL &&
+        strcmp(zjson_str(cfg, "authMethodType", ""), "OIDC_AUTH_METHOD_TYPE_NONE") == 0) {
+        authorize_error(z, redirect, "invalid_request",
+                        "code_challenge is required for a client without authentication",
+                        has_state);
+        json_decref(scopes);
+        return;
+    }
     authorize_store(z, app, scopes, redirect, login_client, id);
     json_decref(scopes);
     if (login_client != NULL)

@@ -282,7 +282,8 @@ out:
     json_decref(body);
 }
 
-int users_pat_create(struct store *st, const char *user_id, double exp, char *out, size_t size)
+int users_pat_create(struct store *st, const char *user_id, double exp, char *out, size_t size,
+                     char *token_id)
 {
     char hash[65];
     char id[STORE_ID_SIZE];
@@ -293,6 +294,8 @@ int users_pat_create(struct store *st, const char *user_id, double exp, char *ou
     store_next_id(st, id, sizeof(id));
     json_object_set_new(store_coll(st, STORE_PATS), hash,
                         json_pack("{s:s, s:s, s:f}", "tokenId", id, "userId", user_id, "exp", exp));
+    if (token_id != NULL)
+        snprintf(token_id, STORE_ID_SIZE, "%s", id);
     return 0;
 }
 
@@ -301,6 +304,7 @@ static void pat_add(struct zreq *z)
     json_t *user = machine_in_org(z);
     json_t *body = user ? zreq_body(z) : NULL;
     char token[SECRET_TEXT];
+    char token_id[STORE_ID_SIZE];
     double exp;
 
     if (body == NULL)
@@ -310,10 +314,10 @@ static void pat_add(struct zreq *z)
         zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-ARG06", "invalid expirationDate: expected RFC 3339");
     } else if (api_check_room(z, STORE_PATS) == 0 &&
                users_pat_create(z->srv->store, zjson_str(user, "id", ""), exp, token,
-                                sizeof(token)) == 0) {
+                                sizeof(token), token_id) == 0) {
         z->dirty = 1;
-        zreq_json(z, 200, json_pack("{s:s, s:s, s:o}", "tokenId", "", "token", token, "details",
-                                    store_details(user)));
+        zreq_json(z, 200, json_pack("{s:s, s:s, s:o}", "tokenId", token_id, "token", token,
+                                    "details", store_details(user)));
     }
     json_decref(body);
 }

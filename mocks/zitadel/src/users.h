@@ -32,7 +32,11 @@ json_t *users_import_human(struct zreq *z, const json_t *body, const char *org_i
  */
 json_t *users_insert(struct zreq *z, json_t *user, const char *org_id);
 
-/* Creates a PAT for user_id expiring at exp (seconds); the token goes to out. */
-int users_pat_create(struct store *st, const char *user_id, double exp, char *out, size_t size);
+/*
+ * Creates a PAT for user_id expiring at exp (seconds); the token goes to out
+ * and its id to token_id (STORE_ID_SIZE bytes, may be NULL).
+ */
+int users_pat_create(struct store *st, const char *user_id, double exp, char *out, size_t size,
+                     char *token_id);
 
 #endif

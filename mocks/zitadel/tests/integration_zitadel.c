@@ -568,6 +568,13 @@ static void pkce_login_and_refresh_rotation(void **state)
     char *redirect = httpc_escape(REDIRECT);
 
     (void)state;
+    snprintf(body, sizeof(body), "/oauth/v2/authorize?client_id=%s&redirect_uri=%s"
+             "&response_type=code&scope=openid", w.web_client_id, redirect);
+    r = call("GET", body, NULL, NULL, NULL, NULL);
+    assert_int_equal(r.status, 302);
+    assert_non_null(r.location);
+    assert_non_null(strstr(r.location, "error=invalid_request"));
+    reply_free(&r);
     assert_int_equal(login("Secret-Pass1", "plain", code, sizeof(code)), -1);
     assert_int_equal(login("Secret-Pass1", "S256", code, sizeof(code)), 0);
 
