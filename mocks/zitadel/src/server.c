@@ -402,17 +402,6 @@ int zsrv_route(struct zsrv *srv, const char *method, const char *pattern, int fl
     return HITO_OK;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes src[0..len) into out; '+' is a space in form encoding. */
 static int url_decode(const char *src, size_t len, char *out, size_t size)
 {
@@ -427,8 +416,8 @@ static int url_decode(const char *src, size_t len, char *out, size_t size)
 
             if (i + 2 >= len)
                 return -1;
-            hi = hex_value(src[i + 1]);
-            lo = hex_value(src[i + 2]);
+            hi = OPENSSL_hexchar2int((unsigned char)src[i + 1]);
+            lo = OPENSSL_hexchar2int((unsigned char)src[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             c = (char)(hi * 16 + lo);
