@@ -22,10 +22,36 @@ struct transfer {
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result;
+/* Each thread's easy handle, kept so its connection cache reuses connections. */
+static pthread_key_t handle_key;
+
+static void free_handle(void *handle)
+{
+    curl_easy_cleanup(handle);
+}
 
 static void init_curl(void)
 {
     curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (curl_init_result == CURLE_OK && pthread_key_create(&handle_key, free_handle) != 0)
+        curl_init_result = CURLE_FAILED_INIT;
+}
+
+/* Returns the calling thread's handle with its options reset; NULL when out of memory. */
+static CURL *thread_handle(void)
+{
+    CURL *curl = pthread_getspecific(handle_key);
+
+    if (curl != NULL) {
+        curl_easy_reset(curl);
+        return curl;
+    }
+    curl = curl_easy_init();
+    if (curl != NULL && pthread_setspecific(handle_key, curl) != 0) {
+        curl_easy_cleanup(curl);
+        return NULL;
+    }
+    return curl;
 }
 
 static size_t on_body(char *data, size_t size, size_t count, void *user)
@@ -236,7 +262,7 @@ int httpc_do(const struct httpc_request *req, struct httpc_response *res,
     pthread_once(&curl_once, init_curl);
     if (curl_init_result != CURLE_OK)
         return hito_error_set(err, HITO_ERR_IO, "%s: curl_global_init failed", req->url);
-    curl = curl_easy_init();
+    curl = thread_handle();
     headers = build_headers(req, &headers_failed);
     if (curl == NULL || headers_failed) {
         rc = hito_error_set(err, HITO_ERR_NOMEM, "%s: out of memory", req->url);
@@ -263,9 +289,12 @@ int httpc_do(const struct httpc_request *req, struct httpc_response *res,
             rc = hito_error_set(err, HITO_ERR_NOMEM, "%s: out of memory", req->url);
     }
 out:
+    if (curl != NULL) {
+        /* The handle outlives this call: drop its pointers to this frame. */
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, NULL);
+    }
     curl_slist_free_all(headers);
-    if (curl != NULL)
-        curl_easy_cleanup(curl);
     return rc;
 }
 

@@ -755,6 +755,12 @@ int httpd_start(struct httpd *srv, struct hito_error *err)
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", HTTPD_KEEP_ALIVE_MS,
         "request_timeout_ms", HTTPD_REQUEST_TIMEOUT_MS,
+        /*
+         * civetweb sends the head and the body in separate writes. With
+         * Nagle's algorithm the body then waits for the client's delayed
+         * ACK (about 40 ms on Linux) on every kept-alive request.
+         */
+        "tcp_nodelay", "1",
         NULL,
     };
 

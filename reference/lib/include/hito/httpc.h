@@ -1,6 +1,7 @@
 /*
  * httpc.h - a blocking HTTP client on libcurl for services, tools and the
- * checkpoint runner.
+ * checkpoint runner. Each thread keeps one curl handle, so consecutive
+ * requests of a thread to the same server reuse the connection.
  */
 #ifndef HITO_HTTPC_H
 #define HITO_HTTPC_H
