@@ -21,6 +21,7 @@
 
 /* Length of generated test-user passwords; the model's minLength may ask more. */
 #define PROVISION_PASSWORD_LEN 20
+#define PROVISION_MAX_PASSWORD_LEN 72
 #define PROVISION_MAX_SCRIPT_BYTES (64 * 1024)
 
 struct provision {
@@ -50,9 +51,9 @@ int provision_run(struct provision *p, struct hito_error *err);
 const char *provision_policy_method(json_t *current, json_t *wanted);
 
 /*
- * Fills buf (size > len) with a password of len characters containing at
- * least one upper-case letter, lower-case letter, digit and symbol, from
- * OpenSSL's RAND_bytes. Symbols avoid quotes, '$', '\\' and '`' so the
+ * Fills buf (size > len) with a password of len (4 to
+ * PROVISION_MAX_PASSWORD_LEN) characters containing at least one upper-case
+ * letter, lower-case letter, digit and symbol, from OpenSSL's RAND_bytes. Symbols avoid quotes, '$', '\\' and '`' so the
  * value is safe in a shell-sourced settings file.
  */
 int provision_generate_password(char *buf, size_t size, size_t len);

@@ -47,9 +47,10 @@ int zapi_init(struct zapi *api, const char *base, const char *token, struct hito
 void zapi_set_org(struct zapi *api, const char *org_id);
 
 /*
- * Sends method path (e.g. "/management/v1/projects/_search") with body (a
- * borrowed JSON value; NULL sends {} on POST and PUT, nothing otherwise). Returns HITO_OK once any response
- * arrived; res must be released with zapi_response_free.
+ * Sends method path (e.g. "/management/v1/projects/_search") with body, a
+ * borrowed JSON value. A NULL body sends {} on POST and PUT, nothing
+ * otherwise. Returns HITO_OK once any response arrived; res must be released
+ * with zapi_response_free.
  */
 int zapi_call(struct zapi *api, const char *method, const char *path, json_t *body,
               struct zapi_response *res, struct hito_error *err);

@@ -67,8 +67,10 @@ static void flat_roles_from_grants(void **state)
 {
     (void)state;
     expect_claims("{\"v1\":{\"user\":{\"grants\":{\"count\":2,\"grants\":["
-                  "{\"projectId\":\"1\",\"projectName\":\"hito platform\",\"roles\":[\"admin\",\"support\"]},"
-                  "{\"projectId\":\"1\",\"projectName\":\"hito platform\",\"roles\":[\"support\"]}]}}}}",
+                  "{\"projectId\":\"1\",\"projectName\":\"hito platform\","
+                  "\"roles\":[\"admin\",\"support\"]},"
+                  "{\"projectId\":\"1\",\"projectName\":\"hito platform\","
+                  "\"roles\":[\"support\"]}]}}}}",
                   "{\"roles\":[\"admin\",\"support\"]}");
 }
 

@@ -389,7 +389,8 @@ static void precondition_on_update_unchanged(void **state)
 static void error_names_object_and_status(void **state)
 {
     struct fake f = {.status = 403,
-                     .body = "{\"code\":7,\"message\":\"No matching permissions found (AUTH-5mWD2)\"}"};
+                     .body = "{\"code\":7,\"message\":"
+                             "\"No matching permissions found (AUTH-5mWD2)\"}"};
     struct hito_error err = {0};
     int changes, rc;
 
