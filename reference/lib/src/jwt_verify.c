@@ -231,7 +231,8 @@ static int check_claims(json_t *payload, const struct jwt_verify_options *opts,
     if (rc == HITO_ERR_NOMEM)
         return hito_error_set(st->err, rc, "out of memory");
     if (rc != HITO_OK)
-        return reject(st, JWT_VERIFY_MALFORMED, "a roles claim has the wrong shape or too many roles");
+        return reject(st, JWT_VERIFY_MALFORMED,
+                      "a roles claim has the wrong shape or too many roles");
     if (org == NULL)
         org = json_string_value(json_object_get(payload, "urn:zitadel:iam:org:id"));
     if (org == NULL)

@@ -123,7 +123,8 @@ static inline char *test_jwks_document(const struct test_key *a, const struct te
  * Signs claims_json with alg and key bytes, setting header kid; the caller
  * frees the token. libjwt writes the typ and alg header fields itself.
  */
-static inline char *test_sign(const char *claims_json, jwt_alg_t alg, const char *key, const char *kid)
+static inline char *test_sign(const char *claims_json, jwt_alg_t alg, const char *key,
+                              const char *kid)
 {
     jwt_t *jwt = NULL;
     char *token;
@@ -194,7 +195,8 @@ static inline int test_jwks_server_start(struct test_jwks_server *s, const char 
     return 0;
 }
 
-static inline void test_jwks_server_set(struct test_jwks_server *s, const char *document, int status)
+static inline void test_jwks_server_set(struct test_jwks_server *s, const char *document,
+                                        int status)
 {
     pthread_mutex_lock(&s->lock);
     free(s->document);

@@ -101,7 +101,8 @@ static char *good_token(struct fixture *f, long exp_offset, const char *extra)
 static void verify_valid_token(void **state)
 {
     struct fixture *f = *state;
-    const char *roles = "\"urn:zitadel:iam:org:project:roles\":{\"admin\":{\"300\":\"hito.localhost\"},"
+    const char *roles = "\"urn:zitadel:iam:org:project:roles\":"
+                        "{\"admin\":{\"300\":\"hito.localhost\"},"
                         "\"support\":{\"300\":\"hito.localhost\"}},"
                         "\"roles\":[\"admin\",\"customer\"]";
     char *token = good_token(f, 600, roles);
@@ -128,7 +129,8 @@ static void verify_project_roles_claim(void **state)
 {
     struct fixture *f = *state;
     char *token = good_token(f, 600,
-                             "\"urn:zitadel:iam:org:project:555:roles\":{\"courier\":{\"301\":\"x\"}},"
+                             "\"urn:zitadel:iam:org:project:555:roles\":"
+                             "{\"courier\":{\"301\":\"x\"}},"
                              "\"urn:zitadel:iam:user:resourceowner:id\":\"302\"");
     struct jwt_claims claims;
     int rc = jwt_verify_token(f->keys, &f->opts, token, &claims, NULL, NULL);
@@ -160,7 +162,8 @@ static void verify_tampered_payload(void **state)
 {
     struct fixture *f = *state;
     char *token = good_token(f, 600, "\"roles\":[\"customer\"]");
-    char *forged_claims = test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, "\"roles\":[\"admin\"]");
+    char *forged_claims =
+        test_claims(TEST_ISSUER, TEST_AUDIENCE, 600, -10, "\"roles\":[\"admin\"]");
     char *forged = test_sign(forged_claims, JWT_ALG_RS256, f->other.private_pem, f->key.kid);
     char *dot1 = strchr(token, '.'), *dot2 = strrchr(token, '.');
     char *fdot1 = strchr(forged, '.'), *fdot2 = strrchr(forged, '.');

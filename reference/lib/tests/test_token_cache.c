@@ -135,8 +135,9 @@ static void cache_sends_credentials(void **state)
 
     assert_int_equal(token_cache_get(cache, &token, NULL), HITO_OK);
     assert_string_equal(s->last_auth, EXPECTED_BASIC);
-    assert_string_equal(s->last_body, "grant_type=client_credentials&scope="
-                                      "openid%20urn%3Azitadel%3Aiam%3Aorg%3Aproject%3Aid%3A1%3Aaud");
+    assert_string_equal(s->last_body,
+                        "grant_type=client_credentials&scope="
+                        "openid%20urn%3Azitadel%3Aiam%3Aorg%3Aproject%3Aid%3A1%3Aaud");
     free(token);
     token_cache_free(cache);
 }

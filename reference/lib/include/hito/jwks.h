@@ -27,9 +27,11 @@
 struct jwks;
 
 struct jwks_options {
-    const char *url;               /* the provider's jwks_uri; NULL: keys come only from jwks_load_json */
+    /* The provider's jwks_uri; NULL: keys come only from jwks_load_json. */
+    const char *url;
     long ttl_seconds;              /* 0: JWKS_DEFAULT_TTL_SECONDS */
-    long cooldown_seconds;         /* min seconds between fetches for unknown kids; 0: default, <0: none */
+    /* Min seconds between fetches for unknown kids; 0: default, <0: none. */
+    long cooldown_seconds;
     long timeout_ms;               /* per fetch; 0: httpc's default */
 };
 

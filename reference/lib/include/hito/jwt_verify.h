@@ -45,9 +45,11 @@ struct jwt_verify_options {
 /* The claims a service acts on; strings are owned by the struct. */
 struct jwt_claims {
     char *sub;
-    char *org_id;                /* resourceowner id, else urn:zitadel:iam:org:id, else the roles' org */
+    /* The resourceowner id, else urn:zitadel:iam:org:id, else the roles' org. */
+    char *org_id;
     char *issuer;
-    char **roles;                /* role keys from the ZITADEL role objects and the flat "roles" claim */
+    /* Role keys from ZITADEL's role objects and the flat "roles" claim. */
+    char **roles;
     size_t role_count;
     long exp;                    /* seconds since the epoch */
     long iat;                    /* 0 when absent */
