@@ -23,3 +23,12 @@ LIB_INTEGRATION_TESTS :=
 $(foreach t,$(sort $(wildcard reference/lib/tests/integration/it_*.c)),\
   $(eval $(call lib_integration_test,lib_$(basename $(notdir $(t))),$(t))))
 integration: $(LIB_INTEGRATION_TESTS)
+
+# Loopback benchmark of httpd and httpc; the figures go to reports/bench/.
+$(eval $(call program,lib-bench-http,reference/lib/bench/bench_http.c))
+
+.PHONY: bench-lib-http
+bench-lib-http: setup-quiet $(BUILD)/bin/lib-bench-http ## Measure httpd+httpc requests/s and latency on loopback (reports/bench/lib-http.txt)
+	@mkdir -p reports/bench
+	@{ echo "# $$(date -u +%FT%TZ), $$(nproc) CPUs, $$(uname -srm), build $(BUILD)"; \
+	   $(BUILD)/bin/lib-bench-http; } | tee reports/bench/lib-http.txt
