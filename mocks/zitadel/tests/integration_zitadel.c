@@ -458,6 +458,19 @@ static void provision_users_and_grants(void **state)
     assert_int_equal(r.status, 200);
     reply_free(&r);
 
+    r = api("POST", "/admin/v1/members", "{\"userId\":\"%s\",\"roles\":[\"IAM_OWNER_VIEWER\"]}",
+            w.login_client_id);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    r = api("POST", "/admin/v1/members", "{\"userId\":\"%s\",\"roles\":[\"IAM_OWNER_VIEWER\"]}",
+            w.login_client_id);
+    assert_int_equal(r.status, 409);
+    reply_free(&r);
+    r = api_as(w.login_client_pat, "POST", "/management/v1/projects", "{\"name\":\"Nope\"}");
+    assert_int_equal(r.status, 403);
+    assert_int_equal(json_integer_value(json_object_get(r.json, "code")), 7);
+    reply_free(&r);
+
     r = api("POST", "/management/v1/users/_search",
             "{\"queries\":[{\"userNameQuery\":{\"userName\":\"ana\"}}]}");
     assert_int_equal(json_array_size(json_object_get(r.json, "result")), 1);
