@@ -44,6 +44,8 @@ def markdown(doc):
     rows = [
         ("accuracy", "%.3f" % ce["accuracy"], "%.3f" % re_["accuracy"]),
         ("macro-F1", "%.3f" % ce["macro_f1"], "%.3f" % re_["macro_f1"]),
+        ("expected calibration error (10 bins)", "%.3f" % ce["calibration_error"],
+         "%.3f" % re_["calibration_error"]),
         ("latency p50 per message", "%.1f us" % c["latency"]["p50_us"],
          "%.1f us" % ref["latency"]["p50_us"]),
         ("latency p99 per message", "%.1f us" % c["latency"]["p99_us"],

@@ -37,6 +37,19 @@ def load(path):
     return texts, labels
 
 
+def calibration_error(probabilities, classes, truth, bins=10):
+    """Expected calibration error of the top class, as in domain/evaluation.c."""
+    confidence_sum = [0.0] * bins
+    correct_sum = [0.0] * bins
+    for row, label in zip(probabilities, truth):
+        best = int(np.argmax(row))
+        index = min(int(row[best] * bins), bins - 1)
+        confidence_sum[index] += row[best]
+        correct_sum[index] += float(classes[best] == label)
+    gaps = sum(abs(c - k) for c, k in zip(confidence_sum, correct_sum))
+    return gaps / len(truth)
+
+
 def build():
     words = TfidfVectorizer(ngram_range=(1, 2), strip_accents="unicode", sublinear_tf=True)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), strip_accents="unicode",
@@ -56,6 +69,7 @@ def main():
     model.fit(x_train, y_train)
     train_seconds = time.perf_counter() - start
     predicted = model.predict(x_test)
+    probabilities = model.predict_proba(x_test)
 
     samples = []
     for _ in range(rounds):
@@ -80,6 +94,7 @@ def main():
             "labels": LABELS,
             "confusion": confusion_matrix(y_test, predicted, labels=LABELS).tolist(),
             "f1": dict(zip(LABELS, f1.tolist())),
+            "calibration_error": calibration_error(probabilities, model.classes_, y_test),
         },
         "latency": {
             "samples": len(samples),

@@ -30,6 +30,40 @@ static void compute_scores(struct evaluation *ev, size_t handovers)
     ev->handover_rate = ev->examples > 0 ? (double)handovers / ev->examples : 0;
 }
 
+/* Collects confidence and correctness of each prediction, by bin. */
+struct calibration {
+    size_t count[EVALUATION_CALIBRATION_BINS];
+    double confidence[EVALUATION_CALIBRATION_BINS];
+    double correct[EVALUATION_CALIBRATION_BINS];
+};
+
+static void calibration_add(struct calibration *c, double confidence,
+                            int correct)
+{
+    int bin = (int)(confidence * EVALUATION_CALIBRATION_BINS);
+
+    if (bin >= EVALUATION_CALIBRATION_BINS)
+        bin = EVALUATION_CALIBRATION_BINS - 1;
+    if (bin < 0)
+        bin = 0;
+    c->count[bin]++;
+    c->confidence[bin] += confidence;
+    c->correct[bin] += correct;
+}
+
+static double calibration_error(const struct calibration *c, size_t total)
+{
+    double sum = 0;
+    int bin;
+
+    for (bin = 0; bin < EVALUATION_CALIBRATION_BINS && total > 0; bin++) {
+        double gap = c->confidence[bin] - c->correct[bin];
+
+        sum += gap < 0 ? -gap : gap;
+    }
+    return total > 0 ? sum / (double)total : 0;
+}
+
 int evaluation_run(const struct model *m, const struct dataset *ds,
                    struct stemmer *st, const struct catalogue *cat,
                    struct evaluation *ev, struct hito_error *err)
@@ -37,6 +71,7 @@ int evaluation_run(const struct model *m, const struct dataset *ds,
     struct analysis *a = malloc(sizeof(*a));
     struct feature_vector *fv = malloc(sizeof(*fv));
     size_t i, handovers = 0, correct_after_handover = 0;
+    struct calibration calibration = {{0}, {0}, {0}};
     int rc = HITO_OK;
 
     memset(ev, 0, sizeof(*ev));
@@ -55,11 +90,14 @@ int evaluation_run(const struct model *m, const struct dataset *ds,
         ev->confusion[ds->items[i].intent][pred.best]++;
         handovers += pred.intent == INTENT_HANDOVER;
         correct_after_handover += pred.intent == ds->items[i].intent;
+        calibration_add(&calibration, pred.confidence,
+                        pred.best == ds->items[i].intent);
     }
     ev->examples = ds->count;
     compute_scores(ev, handovers);
     ev->handover_accuracy =
         ds->count > 0 ? (double)correct_after_handover / ds->count : 0;
+    ev->calibration_error = calibration_error(&calibration, ds->count);
 out:
     free(a);
     free(fv);

@@ -12,6 +12,8 @@
 #include "dataset.h"
 #include "model.h"
 
+#define EVALUATION_CALIBRATION_BINS 10
+
 struct evaluation {
     size_t examples;
     size_t confusion[INTENT_CLASSES][INTENT_CLASSES]; /* [true][predicted] */
@@ -20,6 +22,10 @@ struct evaluation {
     double f1[INTENT_CLASSES];
     double handover_rate;     /* share below the model's threshold */
     double handover_accuracy; /* accuracy when handover counts as wrong */
+    /* Expected calibration error: the mean gap between confidence and
+     * accuracy over EVALUATION_CALIBRATION_BINS equal-width confidence
+     * bins, weighted by the examples in each bin. */
+    double calibration_error;
 };
 
 /*
