@@ -508,6 +508,13 @@ static void client_credentials_jwt(void **state)
     json_decref(payload);
     reply_free(&r);
 
+    snprintf(body, sizeof(body), "grant_type=client_credentials&client_id=svc%%40hito"
+             "&client_secret=%s", w.machine_secret);
+    r = form("/oauth/v2/token", body, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(verify(str(&r, "access_token"), "", NULL), JWT_VERIFY_BAD_AUDIENCE);
+    reply_free(&r);
+
     r = form("/oauth/v2/token", "grant_type=client_credentials", "svc@hito", "wrong");
     assert_int_equal(r.status, 401);
     assert_string_equal(str(&r, "error"), "invalid_client");
@@ -656,6 +663,28 @@ static void introspect_checks_audience(void **state)
     assert_int_equal(r.status, 200);
     assert_string_equal(str(&r, "sub"), w.human_id);
     assert_string_equal(str(&r, "given_name"), "Ana");
+    reply_free(&r);
+}
+
+static void revoke_ends_access(void **state)
+{
+    char body[9000];
+    char auth[8300];
+    const char *headers[] = {auth, NULL};
+    struct reply r;
+
+    (void)state;
+    snprintf(body, sizeof(body), "token=%s&client_id=%s", w.access_token, w.web_client_id);
+    r = form("/oauth/v2/revoke", body, NULL, NULL);
+    assert_int_equal(r.status, 200);
+    reply_free(&r);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s", w.access_token);
+    r = call("GET", "/oidc/v1/userinfo", headers, NULL, NULL, NULL);
+    assert_int_equal(r.status, 401);
+    reply_free(&r);
+    snprintf(body, sizeof(body), "token=%s", w.access_token);
+    r = form("/oauth/v2/introspect", body, w.api_client_id, w.api_secret);
+    assert_true(json_is_false(json_object_get(r.json, "active")));
     reply_free(&r);
 }
 
@@ -890,6 +919,7 @@ int main(void)
         cmocka_unit_test(client_credentials_jwt),
         cmocka_unit_test(pkce_login_and_refresh_rotation),
         cmocka_unit_test(introspect_checks_audience),
+        cmocka_unit_test(revoke_ends_access),
         cmocka_unit_test(actions_add_claims_and_fail),
         cmocka_unit_test(lockout_locks_and_unlock_resets),
         cmocka_unit_test(key_rotation_keeps_old_tokens),
