@@ -127,13 +127,12 @@ static json_t *evaluation_json(const struct evaluation *ev)
         json_object_set_new(f1, intent_name((enum intent)t),
                             json_real(ev->f1[t]));
     }
-    return json_pack("{s:I, s:f, s:f, s:o, s:o, s:o, s:f, s:f, s:f}",
-                     "examples", (json_int_t)ev->examples, "accuracy",
-                     ev->accuracy, "macro_f1", ev->macro_f1, "labels", labels,
-                     "confusion", matrix, "f1", f1, "handover_rate",
-                     ev->handover_rate, "accuracy_with_handover",
-                     ev->handover_accuracy, "calibration_error",
-                     ev->calibration_error);
+    return json_pack(
+        "{s:I, s:f, s:f, s:o, s:o, s:o, s:f, s:f, s:f}", "examples",
+        (json_int_t)ev->examples, "accuracy", ev->accuracy, "macro_f1",
+        ev->macro_f1, "labels", labels, "confusion", matrix, "f1", f1,
+        "handover_rate", ev->handover_rate, "accuracy_with_handover",
+        ev->handover_accuracy, "calibration_error", ev->calibration_error);
 }
 
 static int load(const char *path, struct dataset *ds)
