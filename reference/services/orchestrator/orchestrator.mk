@@ -1,0 +1,19 @@
+# The orchestrator: domain (no I/O), ports, adapters and the program.
+ORCH_DIR := reference/services/orchestrator
+ORCH_DOMAIN_SRCS := $(sort $(wildcard $(ORCH_DIR)/domain/*.c))
+ORCH_ADAPTER_SRCS := $(sort $(wildcard $(ORCH_DIR)/adapters/*/*.c))
+ORCH_APP_SRCS := $(filter-out $(ORCH_DIR)/app/main.c,$(sort $(wildcard $(ORCH_DIR)/app/*.c)))
+ORCH_TEST_SUPPORT := $(ORCH_DIR)/tests/orch_fakes.c
+
+$(BUILD)/obj/$(ORCH_DIR)/%.o: ALL_CFLAGS += -I$(ORCH_DIR)/ports -I$(ORCH_DIR)/domain \
+	-I$(ORCH_DIR)/adapters -I$(ORCH_DIR)/app -I$(ORCH_DIR)/tests
+
+ifneq ($(wildcard $(ORCH_DIR)/app/main.c),)
+$(eval $(call program,orchestrator,$(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) \
+	$(ORCH_APP_SRCS) $(ORCH_DIR)/app/main.c))
+endif
+
+# Unit tests: the state machine and the use cases with fake ports.
+$(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/test_*.c)),\
+  $(eval $(call unit_test,orchestrator_$(patsubst test_orch_%,%,$(basename $(notdir $(t)))),\
+    $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_TEST_SUPPORT))))
