@@ -24,6 +24,8 @@
 #define HTTPD_PARAM_MAX 1024
 #define HTTPD_LOGGED_QUERY_MAX 1024
 #define HTTPD_ERROR_MESSAGE_MAX 1024
+/* First buffer size for a request body; it doubles up to the body limit. */
+#define HTTPD_BODY_INITIAL 16384
 /* Idle time a kept-alive connection keeps its worker thread (civetweb's default is 500). */
 #define HTTPD_KEEP_ALIVE_MS "5000"
 /* Time allowed to receive a request's head and body. */
@@ -403,6 +405,53 @@ static int is_chunked(const struct httpd_req *req)
     return te != NULL && strcasecmp(te, "chunked") == 0;
 }
 
+/* Grows req->body by doubling *capacity, up to max bytes (plus the NUL). */
+static int grow_body(struct httpd_req *req, size_t *capacity, size_t max)
+{
+    size_t next = *capacity > 0 ? *capacity * 2 : HTTPD_BODY_INITIAL;
+    char *grown;
+
+    if (next > max)
+        next = max;
+    grown = realloc(req->body, next + 1);
+    if (grown == NULL)
+        return -1;
+    req->body = grown;
+    *capacity = next;
+    return 0;
+}
+
+/*
+ * Reads up to max bytes of body into req->body. Returns 0, 1 when more than
+ * max bytes arrived, or -1 when out of memory.
+ */
+static int receive_body(struct httpd_req *req, size_t max)
+{
+    size_t capacity = 0;
+
+    if (grow_body(req, &capacity, max) != 0)
+        return -1;
+    for (;;) {
+        char probe;
+        int n;
+
+        if (req->body_len == capacity && capacity < max && grow_body(req, &capacity, max) != 0)
+            return -1;
+        if (req->body_len == capacity) {
+            /* Reading one more byte distinguishes a body at the limit from one over it. */
+            if (mg_read(req->conn, &probe, 1) > 0)
+                return 1;
+            break;
+        }
+        n = mg_read(req->conn, req->body + req->body_len, capacity - req->body_len);
+        if (n <= 0)
+            break;
+        req->body_len += (size_t)n;
+    }
+    req->body[req->body_len] = '\0';
+    return 0;
+}
+
 /*
  * Reads the whole body before the handler runs, so a handler never blocks on
  * the network and the limit applies to chunked bodies too. A declared
@@ -413,13 +462,13 @@ static int read_body(struct httpd_req *req)
 {
     long long declared = req->info->content_length;
     size_t limit = req->srv->max_body;
-    size_t capacity;
     const char *expect = httpd_header(req, "Expect");
+    int rc;
 
     if (declared < 0 && !is_chunked(req))
         return 0;
+    req->close_connection = 1;
     if (declared > (long long)limit) {
-        req->close_connection = 1;
         httpd_reply_error(req, 413, "payload_too_large",
                           "request body of %lld bytes is over the limit of %zu bytes", declared,
                           limit);
@@ -427,39 +476,23 @@ static int read_body(struct httpd_req *req)
     }
     if (expect != NULL && strcasecmp(expect, "100-continue") == 0)
         mg_printf(req->conn, "HTTP/1.1 100 Continue\r\n\r\n");
-    capacity = declared >= 0 ? (size_t)declared : limit;
-    req->body = malloc(capacity + 1);
-    if (req->body == NULL) {
-        req->close_connection = 1;
+    rc = receive_body(req, declared >= 0 ? (size_t)declared : limit);
+    if (rc < 0) {
         httpd_reply_error(req, 500, "internal", "out of memory for the request body");
         return -1;
     }
-    for (;;) {
-        char probe;
-        int n;
-
-        if (req->body_len == capacity) {
-            /* Reading one more byte distinguishes a body at the limit from one over it. */
-            n = mg_read(req->conn, &probe, 1);
-            if (n <= 0)
-                break;
-            req->close_connection = 1;
-            httpd_reply_error(req, 413, "payload_too_large",
-                              "chunked request body is over the limit of %zu bytes", limit);
-            return -1;
-        }
-        n = mg_read(req->conn, req->body + req->body_len, capacity - req->body_len);
-        if (n <= 0)
-            break;
-        req->body_len += (size_t)n;
+    if (rc > 0) {
+        httpd_reply_error(req, 413, "payload_too_large",
+                          "chunked request body is over the limit of %zu bytes", limit);
+        return -1;
     }
-    req->body[req->body_len] = '\0';
     if (declared >= 0 && req->body_len != (size_t)declared) {
-        req->close_connection = 1;
         httpd_reply_error(req, 400, "bad_request", "request body ended after %zu of %lld bytes",
                           req->body_len, declared);
         return -1;
     }
+    /* The body was read to its end, so the connection can stay open. */
+    req->close_connection = 0;
     return 0;
 }
 
