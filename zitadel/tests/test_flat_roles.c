@@ -89,6 +89,27 @@ static void flat_roles_machine_user(void **state)
     expect_claims("{}", "{}");
 }
 
+static void flat_roles_from_role_claim(void **state)
+{
+    (void)state;
+    /* A service token: no grants, but the role object claim is asserted. */
+    expect_claims("{\"v1\":{\"user\":{\"grants\":null},\"claims\":{"
+                  "\"urn:zitadel:iam:org:project:roles\":{"
+                  "\"svc-otp\":{\"1\":\"hito.localhost\"},"
+                  "\"svc-orchestrator\":{\"1\":\"hito.localhost\"}}}}}",
+                  "{\"roles\":[\"svc-otp\",\"svc-orchestrator\"]}");
+}
+
+static void flat_roles_malformed_role_claim(void **state)
+{
+    (void)state;
+    expect_claims("{\"v1\":{\"claims\":{\"urn:zitadel:iam:org:project:roles\":\"admin\"}}}",
+                  "{}");
+    expect_claims("{\"v1\":{\"claims\":{\"urn:zitadel:iam:org:project:roles\":null}}}",
+                  "{}");
+    expect_claims("{\"v1\":{\"claims\":null}}", "{}");
+}
+
 static void flat_roles_other_project(void **state)
 {
     (void)state;
@@ -112,6 +133,8 @@ int main(void)
         cmocka_unit_test(flat_roles_from_grants),
         cmocka_unit_test(flat_roles_null_grants),
         cmocka_unit_test(flat_roles_machine_user),
+        cmocka_unit_test(flat_roles_from_role_claim),
+        cmocka_unit_test(flat_roles_malformed_role_claim),
         cmocka_unit_test(flat_roles_other_project),
         cmocka_unit_test(flat_roles_grant_without_roles),
     };
