@@ -670,12 +670,18 @@ static void request_free(struct httpd_req *req)
     free(req->body);
 }
 
+/*
+ * Routes req, reads its body and runs the handler. The route is found first
+ * so that a 413 is counted under its route pattern.
+ */
 static void dispatch(struct httpd_req *req)
 {
     char allow[128];
     struct httpd *srv = req->srv;
 
     req->route = find_route(srv, req, allow, sizeof(allow));
+    if (read_body(req) != 0)
+        return;
     if (req->route != NULL) {
         req->route->handler(req, req->route->user);
     } else if (allow[0] != '\0') {
@@ -710,8 +716,7 @@ static int on_request(struct mg_connection *conn)
         generate_request_id(req.request_id, sizeof(req.request_id));
     log_set_request_id(req.request_id);
 
-    if (read_body(&req) == 0)
-        dispatch(&req);
+    dispatch(&req);
 
     clock_gettime(CLOCK_MONOTONIC, &end);
     record_request(&req, (double)(end.tv_sec - start.tv_sec)

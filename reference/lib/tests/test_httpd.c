@@ -438,6 +438,8 @@ static void metrics_count_by_route_pattern(void **state)
                                      "route=\"/v1/users/{id}/grants/{grant}\","
                                      "method=\"GET\"} 3\n"));
     assert_non_null(strstr(res.body, "route=\"unmatched\",method=\"GET\",status=\"404\"}"));
+    /* body_over_limit_gets_413 counted its 413 under the route pattern. */
+    assert_non_null(strstr(res.body, "route=\"/v1/length\",method=\"POST\",status=\"413\"}"));
     assert_null(strstr(res.body, "/v1/users/u1"));
     assert_non_null(strstr(res.body, "# TYPE http_request_duration_seconds histogram\n"));
     httpc_response_free(&res);
