@@ -73,7 +73,10 @@ int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *param
  * together apply each file once. Returns HITO_ERR_CONFLICT naming the file
  * when an applied file's SHA-256 checksum changed, HITO_ERR_INVALID for a
  * misnamed file, a duplicate version or a failing statement (with libpq's
- * message), HITO_ERR_LIMIT past the bounds above.
+ * message), HITO_ERR_LIMIT past the bounds above. Because each file runs
+ * inside a transaction, a file must not contain BEGIN or COMMIT, nor
+ * statements that PostgreSQL refuses in a transaction block (for example
+ * CREATE INDEX CONCURRENTLY).
  */
 int db_migrate(struct db_pool *pool, const char *dir, struct hito_error *err);
 

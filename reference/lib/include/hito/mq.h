@@ -67,7 +67,7 @@ struct mq_message {
     const char *content_type;    /* NULL: "application/json" */
     const char *message_id;      /* NULL: none */
     const char *correlation_id;  /* NULL: none */
-    const struct mq_header *headers; /* string headers, header_count of them */
+    const struct mq_header *headers; /* header_count string headers; no NULL name or value */
     size_t header_count;
 };
 
