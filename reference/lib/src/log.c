@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #define LOG_TIME_MAX 64
 
 static char log_service[LOG_SERVICE_MAX] = "hito";
-static enum log_level log_min_level = LOG_LEVEL_INFO;
+/* Atomic because every event reads it, without the lock, from any thread. */
+static atomic_int log_min_level = LOG_LEVEL_INFO;
 static FILE *log_stream;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -32,7 +34,7 @@ void log_init(const char *service, enum log_level min_level, FILE *stream)
 {
     pthread_mutex_lock(&log_lock);
     snprintf(log_service, sizeof(log_service), "%s", service ? service : "hito");
-    log_min_level = min_level;
+    atomic_store(&log_min_level, (int)min_level);
     log_stream = stream;
     pthread_mutex_unlock(&log_lock);
 }
@@ -52,7 +54,7 @@ int log_level_parse(const char *name)
 
 int log_enabled(enum log_level level)
 {
-    return level >= log_min_level;
+    return (int)level >= atomic_load_explicit(&log_min_level, memory_order_relaxed);
 }
 
 void log_set_request_id(const char *request_id)
