@@ -678,3 +678,28 @@ void iabot_service_model_version(struct iabot_service *s,
     snprintf(out, MODEL_VERSION_SIZE, "%s", s->active.model->version);
     pthread_rwlock_unlock(&s->lock);
 }
+
+int iabot_service_conversation(struct iabot_service *s,
+                               const char *conversation_id, long limit,
+                               json_t **out, struct hito_error *err)
+{
+    json_t *messages = NULL;
+    int rc;
+
+    if (conversation_id[0] == '\0' || strlen(conversation_id) >= IABOT_NAME_MAX)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "conversation_id must be 1 to %d bytes",
+                              IABOT_NAME_MAX - 1);
+    if (limit < 1 || limit > IABOT_MAX_HISTORY)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "limit must be 1 to %d, got %ld",
+                              IABOT_MAX_HISTORY, limit);
+    rc = s->opts.store.ops->list_messages(s->opts.store.self, conversation_id,
+                                          (size_t)limit, &messages, err);
+    if (rc != HITO_OK)
+        return rc;
+    *out = json_pack("{s:s, s:o}", "conversation_id", conversation_id,
+                     "messages", messages);
+    return *out != NULL ? HITO_OK
+                        : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+}

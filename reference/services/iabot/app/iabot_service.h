@@ -92,6 +92,19 @@ int iabot_service_promote(struct iabot_service *s, const char *version,
 int iabot_service_rollback(struct iabot_service *s, json_t **out,
                            struct hito_error *err);
 
+/* Most messages one history request returns. */
+#define IABOT_MAX_HISTORY 200
+
+/*
+ * Returns the latest limit (1..IABOT_MAX_HISTORY) messages of a
+ * conversation, oldest first, with the corrected intent of each, for the
+ * person who takes over a conversation. Errors: HITO_ERR_INVALID (id or
+ * limit), store errors.
+ */
+int iabot_service_conversation(struct iabot_service *s,
+                               const char *conversation_id, long limit,
+                               json_t **out, struct hito_error *err);
+
 /* Copies the version of the model in use into out. */
 void iabot_service_model_version(struct iabot_service *s,
                                  char out[MODEL_VERSION_SIZE]);

@@ -86,6 +86,13 @@ struct iabot_store_ops {
      */
     int (*run_get)(void *self, const char *id, json_t **out,
                    struct hito_error *err);
+    /*
+     * Returns the latest limit messages of a conversation, oldest first, as
+     * a new JSON array of {message_id, customer_id, text, intent,
+     * confidence, source, model_version, created_at, corrected_intent}.
+     */
+    int (*list_messages)(void *self, const char *conversation_id, size_t limit,
+                         json_t **out, struct hito_error *err);
 };
 
 struct iabot_store {

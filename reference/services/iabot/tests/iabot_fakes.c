@@ -241,9 +241,30 @@ static int run_get(void *self, const char *id, json_t **out,
     return HITO_OK;
 }
 
+static int list_messages(void *self, const char *conversation_id, size_t limit,
+                         json_t **out, struct hito_error *err)
+{
+    struct fake_store *st = self;
+    size_t i, first;
+
+    (void)conversation_id;
+    (void)err;
+    *out = json_array();
+    pthread_mutex_lock(&st->lock);
+    first = st->message_count > limit ? st->message_count - limit : 0;
+    for (i = first; i < st->message_count; i++)
+        json_array_append_new(*out, json_pack("{s:s, s:s, s:s}", "message_id",
+                                              st->messages[i].id, "text",
+                                              st->messages[i].text, "intent",
+                                              st->messages[i].intent));
+    pthread_mutex_unlock(&st->lock);
+    return HITO_OK;
+}
+
 static const struct iabot_store_ops fake_ops = {
-    save_message, save_feedback, load_corrections, save_model, load_model,
-    activate,     rollback,      run_create,       run_update, run_get,
+    save_message, save_feedback, load_corrections, save_model,
+    load_model,   activate,      rollback,         run_create,
+    run_update,   run_get,       list_messages,
 };
 
 void fake_store_init(struct fake_store *store, struct iabot_store *port)

@@ -178,6 +178,35 @@ static void metrics_name_model(void **state)
     httpc_response_free(&res);
 }
 
+static void history_lists_conversation(void **state)
+{
+    struct fixture *f = *state;
+    json_t *first = analyse(f, "hola, busco zapatillas", NULL);
+    json_t *out = NULL, *messages, *last;
+
+    assert_int_equal(
+        call(f, "GET", "/v1/conversations/itest-conversation/messages?limit=3",
+             NULL, &out),
+        200);
+    messages = json_object_get(out, "messages");
+    assert_true(json_array_size(messages) >= 1);
+    assert_true(json_array_size(messages) <= 3);
+    last = json_array_get(messages, json_array_size(messages) - 1);
+    assert_string_equal(str(last, "message_id"), str(first, "message_id"));
+    assert_string_equal(str(last, "text"), "hola, busco zapatillas");
+    assert_string_equal(str(last, "customer_id"), "itest-customer-7");
+    json_decref(out);
+    json_decref(first);
+    assert_int_equal(
+        call(f, "GET", "/v1/conversations/itest-conversation/messages?limit=0",
+             NULL, NULL),
+        400);
+    assert_int_equal(
+        call(f, "GET", "/v1/conversations/itest-conversation/messages?limit=x",
+             NULL, NULL),
+        400);
+}
+
 static void analyse_rejects_bad_input(void **state)
 {
     struct fixture *f = *state;
@@ -379,6 +408,7 @@ int main(void)
         cmocka_unit_test(llm_timeout_falls_back),
         cmocka_unit_test(rollback_restores_previous),
         cmocka_unit_test(metrics_name_model),
+        cmocka_unit_test(history_lists_conversation),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

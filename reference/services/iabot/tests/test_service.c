@@ -324,6 +324,32 @@ static void llm_replaces_handover(void **state)
     stop(f);
 }
 
+static void conversation_checks_limit(void **state)
+{
+    struct fixture *f = start(0.4, 0);
+    json_t *msg = analyse(f, "hola", NULL), *out = NULL;
+
+    (void)state;
+    assert_int_equal(iabot_service_conversation(f->service, "conversation-1",
+                                                10, &out, NULL),
+                     HITO_OK);
+    assert_int_equal(json_array_size(json_object_get(out, "messages")), 1);
+    json_decref(out);
+    out = NULL;
+    assert_int_equal(
+        iabot_service_conversation(f->service, "conversation-1", 0, &out, NULL),
+        HITO_ERR_INVALID);
+    assert_int_equal(iabot_service_conversation(f->service, "conversation-1",
+                                                IABOT_MAX_HISTORY + 1, &out,
+                                                NULL),
+                     HITO_ERR_INVALID);
+    assert_int_equal(iabot_service_conversation(f->service, "", 10, &out, NULL),
+                     HITO_ERR_INVALID);
+    assert_null(out);
+    json_decref(msg);
+    stop(f);
+}
+
 static void llm_skipped_when_confident(void **state)
 {
     struct fixture *f = start(0.4, 1);
@@ -348,6 +374,7 @@ int main(void)
         cmocka_unit_test(training_runs_one_at_a_time),
         cmocka_unit_test(llm_replaces_handover),
         cmocka_unit_test(llm_skipped_when_confident),
+        cmocka_unit_test(conversation_checks_limit),
     };
 
     log_init("iabot-test", LOG_LEVEL_ERROR, NULL);

@@ -232,6 +232,33 @@ static void handle_rollback(struct httpd_req *req, void *user)
         httpd_reply_json(req, 200, out);
 }
 
+/* Default and bounds of ?limit= on the history route. */
+#define HISTORY_DEFAULT_LIMIT 50
+#define LIMIT_TEXT_MAX 16
+
+static void handle_conversation(struct httpd_req *req, void *user)
+{
+    const struct iabot_http_options *opts = user;
+    struct hito_error err = {0};
+    char text[LIMIT_TEXT_MAX];
+    long limit = HISTORY_DEFAULT_LIMIT;
+    json_t *out = NULL;
+    char *end = NULL;
+
+    if (!authorised(req, opts, IABOT_ROLE_CLIENT))
+        return;
+    if (httpd_query(req, "limit", text, sizeof(text)) >= 0) {
+        limit = strtol(text, &end, 10);
+        if (end == text || *end != '\0')
+            limit = 0; /* rejected below with the accepted range */
+    }
+    if (iabot_service_conversation(opts->service, httpd_param(req, "id"), limit,
+                                   &out, &err) != HITO_OK)
+        reply_failure(req, &err);
+    else
+        httpd_reply_json(req, 200, out);
+}
+
 static void handle_current_model(struct httpd_req *req, void *user)
 {
     const struct iabot_http_options *opts = user;
@@ -258,6 +285,7 @@ int iabot_http_routes(struct httpd *srv, struct iabot_http_options *opts,
         {"POST", "/v1/models/rollback", handle_rollback},
         {"POST", "/v1/models/{version}/promote", handle_promote},
         {"GET", "/v1/models/current", handle_current_model},
+        {"GET", "/v1/conversations/{id}/messages", handle_conversation},
     };
     size_t i;
 

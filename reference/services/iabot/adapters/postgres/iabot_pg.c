@@ -307,9 +307,40 @@ static int run_get(void *self, const char *id, json_t **out,
     return rc;
 }
 
+static int list_messages(void *self, const char *conversation_id, size_t limit,
+                         json_t **out, struct hito_error *err)
+{
+    static const char sql[] =
+        "SELECT coalesce(json_agg(row_to_json(t) ORDER BY t.created_at),"
+        " '[]')::text FROM ("
+        " SELECT m.id AS message_id, m.customer_id, m.text, m.intent,"
+        " m.confidence, m.source, m.model_version, m.created_at,"
+        " (SELECT f.intent FROM iabot_feedback f WHERE f.message_id = m.id"
+        "  ORDER BY f.id DESC LIMIT 1) AS corrected_intent"
+        " FROM iabot_messages m WHERE m.conversation_id = $1"
+        " ORDER BY m.created_at DESC LIMIT $2) t";
+    char limit_text[NUMBER_SIZE];
+    const char *params[] = {conversation_id, limit_text};
+    PGresult *res = NULL;
+    int rc;
+
+    snprintf(limit_text, sizeof(limit_text), "%zu", limit);
+    rc = exec(self, sql, 2, params, &res, err);
+    if (rc != HITO_OK)
+        return rc;
+    *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+    if (*out == NULL)
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "conversation %s is not valid JSON",
+                            conversation_id);
+    PQclear(res);
+    return rc;
+}
+
 static const struct iabot_store_ops pg_ops = {
-    save_message, save_feedback, load_corrections, save_model, load_model,
-    activate,     rollback,      run_create,       run_update, run_get,
+    save_message, save_feedback, load_corrections, save_model,
+    load_model,   activate,      rollback,         run_create,
+    run_update,   run_get,       list_messages,
 };
 
 void iabot_pg_store(struct db_pool *pool, struct iabot_store *store)
