@@ -199,9 +199,8 @@ static int run(const char **paths, int rounds, struct stemmer *st,
         goto out;
     }
     report = json_pack(
-        "{s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:{s:I, s:I, s:I, s:f}, s:b, "
-        "s:{s:I, s:I, s:f, "
-        "s:f, s:f, s:I}}",
+        "{s:s, s:s, s:I, s:I, s:f, s:o, s:o, s:{s:I, s:I, s:I, s:f}, s:b,"
+        " s:{s:I, s:I, s:f, s:f, s:f, s:I}}",
         "implementation",
         "hito C (hashed word 1-2 grams + char 2-5 grams + entities, SGD LR)",
         "model_version", m->version, "train_examples", (json_int_t)train->count,

@@ -20,13 +20,11 @@ struct iabot_llm_client {
 };
 
 static const char system_prompt[] =
-    "You classify one message a customer sent to a shop on WhatsApp, usually "
-    "in Spanish. "
-    "Answer with exactly one of these intent names and nothing else: greeting, "
-    "product_search, price_question, add_to_cart, checkout, payment_status, "
-    "order_status, "
-    "delivery_tracking, cancel_order, otp_code, talk_to_human, goodbye, "
-    "out_of_scope.";
+    "You classify one message a customer sent to a shop on WhatsApp,"
+    " usually in Spanish. Answer with exactly one of these intent names and"
+    " nothing else: greeting, product_search, price_question, add_to_cart,"
+    " checkout, payment_status, order_status, delivery_tracking,"
+    " cancel_order, otp_code, talk_to_human, goodbye, out_of_scope.";
 
 struct iabot_llm_client *iabot_llm_new(const struct iabot_llm_options *opts,
                                        struct hito_error *err)

@@ -25,9 +25,9 @@ static int save_message(void *self, const struct iabot_message_record *m,
                         struct hito_error *err)
 {
     static const char sql[] =
-        "INSERT INTO iabot_messages (id, conversation_id, customer_id, text, "
-        "intent, confidence,"
-        " source, model_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        "INSERT INTO iabot_messages (id, conversation_id, customer_id,"
+        " text, intent, confidence, source, model_version)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     char confidence[NUMBER_SIZE];
     const char *params[8];
 
@@ -49,8 +49,8 @@ static int save_feedback(void *self, const char *message_id, const char *intent,
 {
     static const char sql[] =
         "INSERT INTO iabot_feedback (message_id, intent, source)"
-        " SELECT id, $2, $3 FROM iabot_messages WHERE id = $1::uuid RETURNING "
-        "id";
+        " SELECT id, $2, $3 FROM iabot_messages WHERE id = $1::uuid"
+        " RETURNING id";
     const char *params[] = {message_id, intent, source};
     PGresult *res = NULL;
     int rc = exec(self, sql, 3, params, &res, err);
@@ -69,11 +69,11 @@ static int save_feedback(void *self, const char *message_id, const char *intent,
 static int load_corrections(void *self, struct dataset *ds, size_t limit,
                             size_t *count, struct hito_error *err)
 {
-    static const char sql[] = "SELECT m.text, f.intent FROM iabot_messages m"
-                              " JOIN LATERAL (SELECT intent, id FROM "
-                              "iabot_feedback WHERE message_id = m.id"
-                              "  ORDER BY id DESC LIMIT 1) f ON true"
-                              " ORDER BY f.id DESC LIMIT $1";
+    static const char sql[] =
+        "SELECT m.text, f.intent FROM iabot_messages m"
+        " JOIN LATERAL (SELECT intent, id FROM iabot_feedback"
+        "  WHERE message_id = m.id ORDER BY id DESC LIMIT 1) f ON true"
+        " ORDER BY f.id DESC LIMIT $1";
     char limit_text[NUMBER_SIZE];
     const char *params[] = {limit_text};
     PGresult *res = NULL;
@@ -126,9 +126,8 @@ static int save_model(void *self, const struct model *m,
                       const char *heldout_hash, struct hito_error *err)
 {
     static const char sql[] =
-        "INSERT INTO iabot_models (version, blob, data_hash, heldout_hash, "
-        "heldout_accuracy,"
-        " heldout_macro_f1, train_examples, status)"
+        "INSERT INTO iabot_models (version, blob, data_hash, heldout_hash,"
+        " heldout_accuracy, heldout_macro_f1, train_examples, status)"
         " VALUES ($1, decode($2, 'hex'), $3, $4, $5, $6, $7, 'candidate')"
         " ON CONFLICT (version) DO NOTHING";
     char accuracy[NUMBER_SIZE], f1[NUMBER_SIZE], examples[NUMBER_SIZE];
@@ -158,12 +157,12 @@ static int load_model(void *self, const char *version,
                       struct iabot_model_record *out, struct hito_error *err)
 {
     static const char by_version[] =
-        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, "
-        "heldout_macro_f1"
+        "SELECT version, encode(blob, 'hex'), heldout_hash,"
+        " heldout_accuracy, heldout_macro_f1"
         " FROM iabot_models WHERE version = $1";
     static const char active[] =
-        "SELECT version, encode(blob, 'hex'), heldout_hash, heldout_accuracy, "
-        "heldout_macro_f1"
+        "SELECT version, encode(blob, 'hex'), heldout_hash,"
+        " heldout_accuracy, heldout_macro_f1"
         " FROM iabot_models WHERE status = 'active'";
     const char *params[] = {version};
     PGresult *res = NULL;
@@ -215,10 +214,10 @@ static int in_transaction(struct db_pool *pool, const char *const *statements,
 static int activate(void *self, const char *version, struct hito_error *err)
 {
     static const char *const statements[] = {
-        "UPDATE iabot_models SET status = 'retired' WHERE status = 'active' "
-        "AND version <> $1",
-        "UPDATE iabot_models SET status = 'active', promoted_at = now() WHERE "
-        "version = $1",
+        "UPDATE iabot_models SET status = 'retired'"
+        " WHERE status = 'active' AND version <> $1",
+        "UPDATE iabot_models SET status = 'active', promoted_at = now()"
+        " WHERE version = $1",
     };
     const char *params[] = {version};
 
@@ -230,10 +229,9 @@ static int rollback(void *self, char restored[MODEL_VERSION_SIZE],
 {
     static const char previous[] =
         "SELECT r.version FROM iabot_models r, iabot_models a"
-        " WHERE a.status = 'active' AND r.status = 'retired' AND r.promoted_at "
-        "IS NOT NULL"
-        " AND r.promoted_at < a.promoted_at ORDER BY r.promoted_at DESC LIMIT "
-        "1";
+        " WHERE a.status = 'active' AND r.status = 'retired'"
+        " AND r.promoted_at IS NOT NULL AND r.promoted_at < a.promoted_at"
+        " ORDER BY r.promoted_at DESC LIMIT 1";
     static const char *const statements[] = {
         "UPDATE iabot_models SET status = 'candidate', promoted_at = NULL"
         " WHERE status = 'active' AND version <> $1",
@@ -272,8 +270,8 @@ static int run_update(void *self, const char *id, const char *status,
 {
     static const char sql[] =
         "UPDATE iabot_training_runs SET status = $2,"
-        " model_version = coalesce($3, model_version), metrics = "
-        "coalesce($4::jsonb, metrics),"
+        " model_version = coalesce($3, model_version),"
+        " metrics = coalesce($4::jsonb, metrics),"
         " error = coalesce($5, error),"
         " finished_at = CASE WHEN $2 IN ('succeeded', 'failed') THEN now() END"
         " WHERE id = $1";
@@ -286,11 +284,10 @@ static int run_get(void *self, const char *id, json_t **out,
                    struct hito_error *err)
 {
     static const char sql[] =
-        "SELECT json_build_object('id', id, 'status', status, 'model_version', "
-        "model_version,"
-        " 'metrics', metrics, 'error', error, 'created_at', created_at,"
-        " 'finished_at', finished_at)::text FROM iabot_training_runs WHERE id "
-        "= $1::uuid";
+        "SELECT json_build_object('id', id, 'status', status,"
+        " 'model_version', model_version, 'metrics', metrics, 'error', error,"
+        " 'created_at', created_at, 'finished_at', finished_at)::text"
+        " FROM iabot_training_runs WHERE id = $1::uuid";
     const char *params[] = {id};
     PGresult *res = NULL;
     int rc = exec(self, sql, 1, params, &res, err);
