@@ -270,6 +270,44 @@ static void broken_connection_replaced(void **state)
     db_pool_free(single);
 }
 
+#define CONTENDERS 6
+#define ROUNDS 30
+
+static void *contend(void *arg)
+{
+    struct db_pool *pool = arg;
+    struct hito_error err = {0, ""};
+    PGconn *conn = NULL;
+    long failures = 0;
+    int i;
+
+    for (i = 0; i < ROUNDS; i++) {
+        if (db_acquire(pool, 5000, &conn, &err) != HITO_OK) {
+            failures++;
+            continue;
+        }
+        if (db_exec(conn, "SELECT pg_sleep(0.001)", 0, NULL, NULL, &err) != HITO_OK)
+            failures++;
+        db_release(pool, conn);
+    }
+    return (void *)failures;
+}
+
+static void pool_shared_by_threads(void **state)
+{
+    struct db_pool *pool = *state;
+    pthread_t threads[CONTENDERS];
+    void *failures;
+    int i;
+
+    for (i = 0; i < CONTENDERS; i++)
+        pthread_create(&threads[i], NULL, contend, pool);
+    for (i = 0; i < CONTENDERS; i++) {
+        pthread_join(threads[i], &failures);
+        assert_int_equal((long)failures, 0);
+    }
+}
+
 static void wrong_password_is_auth_error(void **state)
 {
     struct hito_error err = {0, ""};
@@ -298,6 +336,7 @@ int main(void)
         cmocka_unit_test(exec_params_and_conflict),
         cmocka_unit_test(pool_exhaustion_times_out),
         cmocka_unit_test(broken_connection_replaced),
+        cmocka_unit_test(pool_shared_by_threads),
         cmocka_unit_test(wrong_password_is_auth_error),
     };
 

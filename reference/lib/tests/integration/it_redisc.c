@@ -139,6 +139,30 @@ static void reconnects_after_client_kill(void **state)
     redisc_free(client);
 }
 
+/* CLIENT PAUSE holds every client's commands, so the reply comes too late. */
+static void slow_reply_times_out(void **state)
+{
+    struct hito_error err = {0, ""};
+    struct redisc_options quick = options;
+    struct redisc *client;
+    struct redisc *pauser = connect_ok();
+    redisReply *reply = NULL;
+
+    (void)state;
+    quick.command_timeout_ms = 100;
+    client = redisc_new(&quick, &err);
+    assert_non_null(client);
+    assert_int_equal(redisc_command(pauser, NULL, &err, "CLIENT PAUSE 500 ALL"), HITO_OK);
+    assert_int_equal(redisc_command(client, NULL, &err, "PING"), HITO_ERR_TIMEOUT);
+    assert_non_null(strstr(err.message, "100 ms"));
+    usleep(600000);
+    assert_int_equal(redisc_command(client, &reply, &err, "PING"), HITO_OK);
+    assert_string_equal(reply->str, "PONG");
+    freeReplyObject(reply);
+    redisc_free(pauser);
+    redisc_free(client);
+}
+
 static void wrong_password_rejected(void **state)
 {
     struct hito_error err = {0, ""};
@@ -205,6 +229,7 @@ int main(void)
         cmocka_unit_test(argv_is_binary_safe),
         cmocka_unit_test(error_reply_reported),
         cmocka_unit_test(reconnects_after_client_kill),
+        cmocka_unit_test(slow_reply_times_out),
         cmocka_unit_test(wrong_password_rejected),
         cmocka_unit_test(unreachable_server_unavailable),
         cmocka_unit_test(shared_client_across_threads),
