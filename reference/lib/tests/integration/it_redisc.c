@@ -139,7 +139,7 @@ static void reconnects_after_client_kill(void **state)
     redisc_free(client);
 }
 
-/* CLIENT PAUSE holds every client's commands, so the reply comes too late. */
+/* CLIENT PAUSE delays every client's commands, so the reply comes too late. */
 static void slow_reply_times_out(void **state)
 {
     struct hito_error err = {0, ""};
