@@ -345,6 +345,18 @@ static void wrong_password_rejected(void **state)
     assert_null(strstr(err.message, "not-the-password"));
 }
 
+static void unreachable_broker_unavailable(void **state)
+{
+    struct mq_options closed = options;
+    struct hito_error err = {0, ""};
+
+    (void)state;
+    closed.port = 1;
+    assert_null(mq_new(&closed, &err));
+    assert_int_equal(err.code, HITO_ERR_UNAVAILABLE);
+    assert_non_null(strstr(err.message, ":1"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +368,7 @@ int main(void)
         cmocka_unit_test(publish_after_connection_killed),
         cmocka_unit_test(consumer_survives_connection_kill),
         cmocka_unit_test(wrong_password_rejected),
+        cmocka_unit_test(unreachable_broker_unavailable),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
