@@ -48,6 +48,27 @@ void iabot_auth_free(struct iabot_auth *auth)
     free(auth);
 }
 
+/* Returns nonzero when claims hold one of the space-separated roles. */
+static int has_any_role(const struct jwt_claims *claims, const char *roles)
+{
+    char role[128];
+    const char *p = roles;
+
+    while (*p != '\0') {
+        size_t len = strcspn(p, " ");
+
+        if (len > 0 && len < sizeof(role)) {
+            memcpy(role, p, len);
+            role[len] = '\0';
+            if (jwt_claims_has_role(claims, role))
+                return 1;
+        }
+        p += len;
+        p += strspn(p, " ");
+    }
+    return 0;
+}
+
 int iabot_auth_check(void *self, const char *authorization, const char *role,
                      struct hito_error *err)
 {
@@ -64,9 +85,9 @@ int iabot_auth_check(void *self, const char *authorization, const char *role,
         return hito_error_set(err, HITO_ERR_AUTH, "missing bearer token");
     rc = jwt_verify_token(auth->keys, &opts, authorization + 7, &claims, NULL,
                           err);
-    if (rc == HITO_OK && !jwt_claims_has_role(&claims, role))
+    if (rc == HITO_OK && !has_any_role(&claims, role))
         rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "the token lacks the role %s", role);
+                            "the token has none of the roles: %s", role);
     else if (rc != HITO_OK && rc != HITO_ERR_UNAVAILABLE)
         rc = HITO_ERR_AUTH;
     jwt_claims_free(&claims);

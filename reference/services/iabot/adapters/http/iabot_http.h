@@ -1,8 +1,9 @@
 /*
  * iabot_http.h - the IA bot's HTTP API (openapi.yaml) on hito/httpd.h.
  *
- * Callers need a role: IABOT_ROLE_CLIENT for analysing messages and sending
- * feedback, IABOT_ROLE_ADMIN for training runs, promotion and rollback.
+ * Callers need one of the roles of zitadel/model.json listed in
+ * IABOT_ROLE_CLIENT for analysing messages and sending feedback, and one of
+ * IABOT_ROLE_ADMIN for training runs, promotion and rollback.
  */
 #ifndef IABOT_HTTP_H
 #define IABOT_HTTP_H
@@ -10,8 +11,9 @@
 #include "hito/httpd.h"
 #include "iabot_service.h"
 
-#define IABOT_ROLE_CLIENT "iabot.client"
-#define IABOT_ROLE_ADMIN "iabot.admin"
+/* Space-separated lists: any one role of the list is enough. */
+#define IABOT_ROLE_CLIENT "svc-orchestrator support admin"
+#define IABOT_ROLE_ADMIN "admin"
 
 /*
  * Checks the Authorization header (NULL when absent) for role. Returns
