@@ -1,0 +1,144 @@
+#include "http/orch_http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hito/log.h"
+#include "json/orch_json.h"
+
+struct orch_http {
+    struct orch_http_deps deps;
+};
+
+/* Sends 401, 403 or 503 and returns nonzero when the caller is not let in. */
+static int reject_caller(struct httpd_req *req,
+                         const struct orch_http_deps *deps, char *subject,
+                         size_t size)
+{
+    struct hito_error err = { 0 };
+    int rc = deps->authenticate(deps->auth, httpd_header(req, "Authorization"),
+                                subject, size, &err);
+
+    if (rc == HITO_OK)
+        return 0;
+    if (rc == HITO_ERR_UNAVAILABLE)
+        httpd_reply_error(req, 503, "unavailable", "%s", err.message);
+    else if (rc == HITO_ERR_LIMIT)
+        httpd_reply_error(req, 403, "forbidden", "%s", err.message);
+    else
+        httpd_reply_error(req, 401, "unauthenticated", "%s", err.message);
+    return 1;
+}
+
+static void reply_service_error(struct httpd_req *req, int rc,
+                                const struct hito_error *err)
+{
+    if (rc == HITO_ERR_NOT_FOUND)
+        httpd_reply_error(req, 404, "not_found", "%s", err->message);
+    else if (rc == HITO_ERR_CONFLICT)
+        httpd_reply_error(req, 409, "conflict", "%s", err->message);
+    else {
+        LOG_ERROR("an operator request failed", "error", err->message);
+        httpd_reply_error(req, 503, "unavailable", "%s", err->message);
+    }
+}
+
+static void list_handovers(struct httpd_req *req, void *user)
+{
+    const struct orch_http_deps *deps = user;
+    char subject[ORCH_ID_SIZE];
+    struct orch_conversation *list;
+    struct hito_error err = { 0 };
+    json_t *items;
+    size_t count = 0;
+    int rc;
+
+    if (reject_caller(req, deps, subject, sizeof(subject)))
+        return;
+    list = calloc(ORCH_HTTP_LIST_MAX, sizeof(*list));
+    items = json_array();
+    if (list == NULL || items == NULL) {
+        httpd_reply_error(req, 500, "internal", "out of memory");
+        goto out;
+    }
+    rc = orch_service_list_handovers(deps->service, list, ORCH_HTTP_LIST_MAX,
+                                     &count, &err);
+    if (rc != HITO_OK) {
+        reply_service_error(req, rc, &err);
+        goto out;
+    }
+    for (size_t i = 0; i < count; i++)
+        json_array_append_new(items, orch_json_conversation(&list[i]));
+    httpd_reply_json(req, 200, json_pack("{s:O}", "conversations", items));
+
+out:
+    json_decref(items);
+    free(list);
+}
+
+static void change_handover(struct httpd_req *req,
+                            const struct orch_http_deps *deps, int take)
+{
+    const char *customer = httpd_param(req, "customer");
+    char subject[ORCH_ID_SIZE];
+    struct orch_conversation conv;
+    struct hito_error err = { 0 };
+    int rc;
+
+    if (reject_caller(req, deps, subject, sizeof(subject)))
+        return;
+    if (take)
+        rc = orch_service_take_over(deps->service, customer, subject, &conv,
+                                    &err);
+    else
+        rc = orch_service_hand_back(deps->service, customer, &conv, &err);
+    if (rc != HITO_OK) {
+        reply_service_error(req, rc, &err);
+        return;
+    }
+    LOG_INFO(take ? "conversation taken over" : "conversation handed back",
+             "customer", customer, "operator", subject);
+    httpd_reply_json(req, 200, orch_json_conversation(&conv));
+}
+
+static void take_over(struct httpd_req *req, void *user)
+{
+    change_handover(req, user, 1);
+}
+
+static void hand_back(struct httpd_req *req, void *user)
+{
+    change_handover(req, user, 0);
+}
+
+struct orch_http *orch_http_new(struct httpd *srv,
+                                const struct orch_http_deps *deps,
+                                struct hito_error *err)
+{
+    struct orch_http *http = calloc(1, sizeof(*http));
+    int rc;
+
+    if (http == NULL) {
+        hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    http->deps = *deps;
+    rc = httpd_route(srv, "GET", "/v1/handovers", list_handovers, &http->deps);
+    if (rc == HITO_OK)
+        rc = httpd_route(srv, "POST", "/v1/handovers/{customer}/take",
+                         take_over, &http->deps);
+    if (rc == HITO_OK)
+        rc = httpd_route(srv, "POST", "/v1/handovers/{customer}/release",
+                         hand_back, &http->deps);
+    if (rc != HITO_OK) {
+        hito_error_set(err, rc, "adding the operator routes failed");
+        free(http);
+        return NULL;
+    }
+    return http;
+}
+
+void orch_http_free(struct orch_http *http)
+{
+    free(http);
+}
