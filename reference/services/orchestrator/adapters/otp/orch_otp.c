@@ -1,14 +1,25 @@
 #include "otp/orch_otp.h"
 
+#include <stdio.h>
+
+/* The OTP service takes E.164 numbers; WhatsApp ids are the same digits
+ * without the "+". */
+static void e164(const char *phone, char out[ORCH_PHONE_SIZE])
+{
+    snprintf(out, ORCH_PHONE_SIZE, "%s%s", phone[0] == '+' ? "" : "+", phone);
+}
+
 static int issue(void *self, const char *phone, const char *purpose,
                  struct hito_error *err)
 {
-    json_t *body =
-        json_pack("{s:s, s:s}", "phone_number", phone, "purpose", purpose);
+    char number[ORCH_PHONE_SIZE];
+    json_t *body;
     json_t *reply = NULL;
     long status = 0;
     int rc;
 
+    e164(phone, number);
+    body = json_pack("{s:s, s:s}", "phone_number", number, "purpose", purpose);
     if (body == NULL)
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     rc = orch_client_post(self, "/v1/otp", body, NULL, &status, &reply, err);
@@ -19,16 +30,20 @@ static int issue(void *self, const char *phone, const char *purpose,
     return rc;
 }
 
-/* 422 is the OTP service's one answer for a wrong, expired or used code. */
+/* 422 is the OTP service's one answer for a wrong, expired or used code;
+ * 400 a code of the wrong length. */
 static int verify(void *self, const char *phone, const char *purpose,
                   const char *code, struct hito_error *err)
 {
-    json_t *body = json_pack("{s:s, s:s, s:s}", "phone_number", phone,
-                             "purpose", purpose, "code", code);
+    char number[ORCH_PHONE_SIZE];
+    json_t *body;
     json_t *reply = NULL;
     long status = 0;
     int rc;
 
+    e164(phone, number);
+    body = json_pack("{s:s, s:s, s:s}", "phone_number", number, "purpose",
+                     purpose, "code", code);
     if (body == NULL)
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     rc = orch_client_post(self, "/v1/otp/verify", body, NULL, &status, &reply,

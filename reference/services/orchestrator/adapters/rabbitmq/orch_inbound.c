@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -27,27 +28,49 @@ struct orch_inbound_consumer {
 static void read_text(const json_t *root, struct orch_inbound *out)
 {
     const json_t *text = json_object_get(root, "text");
-    const json_t *interactive = json_object_get(root, "interactive");
-    const char *kind = json_string_value(json_object_get(interactive, "type"));
-    const json_t *choice;
+    const json_t *choice = json_object_get(root, "interactive");
 
     if (json_is_object(text))
         text = json_object_get(text, "body");
     orch_json_copy_string(text, out->text, sizeof(out->text));
-    if (out->text[0] != '\0' || kind == NULL)
+    if (out->text[0] != '\0' || !json_is_object(choice))
         return;
-    choice = json_object_get(interactive, kind);
+    /* The Cloud API nests the choice under its type; the event is flat. */
+    if (json_object_get(choice, "title") == NULL)
+        choice = json_object_get(
+            choice, json_string_value(json_object_get(choice, "type")));
     orch_json_copy_string(json_object_get(choice, "title"), out->text,
                           sizeof(out->text));
     orch_json_copy_string(json_object_get(choice, "id"), out->reply_id,
                           sizeof(out->reply_id));
 }
 
+/*
+ * When the webhook received the message, in ms: received_at_ms, else
+ * received_at in RFC 3339 UTC ("2026-12-04T16:22:56Z"), else 0.
+ */
+static long long read_received(const json_t *root)
+{
+    const json_t *ms = json_object_get(root, "received_at_ms");
+    const char *text = json_string_value(json_object_get(root, "received_at"));
+    struct tm tm;
+
+    if (json_is_integer(ms))
+        return json_integer_value(ms);
+    memset(&tm, 0, sizeof(tm));
+    if (text == NULL ||
+        sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
+               &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (long long)timegm(&tm) * 1000;
+}
+
 int orch_inbound_parse(const struct mq_delivery *delivery,
                        struct orch_inbound *out, struct hito_error *err)
 {
     json_t *root = json_loadb(delivery->body, delivery->body_len, 0, NULL);
-    const json_t *received;
 
     memset(out, 0, sizeof(*out));
     if (!json_is_object(root)) {
@@ -62,9 +85,7 @@ int orch_inbound_parse(const struct mq_delivery *delivery,
     orch_json_copy_string(json_object_get(root, "from"), out->from,
                           sizeof(out->from));
     read_text(root, out);
-    received = json_object_get(root, "received_at_ms");
-    if (json_is_integer(received))
-        out->received_ms = json_integer_value(received);
+    out->received_ms = read_received(root);
     json_decref(root);
     if (out->wamid[0] == '\0' || out->from[0] == '\0' || out->text[0] == '\0')
         return hito_error_set(err, HITO_ERR_INVALID,

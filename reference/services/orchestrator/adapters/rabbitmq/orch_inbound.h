@@ -3,13 +3,14 @@
  * JSON body the WhatsApp service publishes, and a consumer thread with
  * manual acknowledgements.
  *
- * Body (application/json), one message per delivery:
- *   {"wamid": "wamid.HBg...", "from": "+34600000001", "type": "text",
- *    "text": {"body": "hola"}, "received_at_ms": 1764866400123}
- * "text" may also be a plain string; "type": "interactive" carries
- * "interactive": {"type": "list_reply"|"button_reply",
- *                  "list_reply"|"button_reply": {"id": ..., "title": ...}}.
- * The AMQP message id, when set, is the wamid of a body without one.
+ * Body (application/json), one message per delivery, as the WhatsApp
+ * service publishes it (docs/whatsapp.md):
+ *   {"wamid": "wamid.HBg...", "from": "34600000001", "type": "text",
+ *    "text": "hola", "received_at": "2026-12-04T16:22:56Z", ...}
+ * A chosen option comes as "interactive": {"type": "list_reply", "id": ...,
+ * "title": ...}. The AMQP message id, when set, is the wamid of a body
+ * without one. "received_at_ms", when present, gives the time the webhook
+ * received the message in milliseconds.
  */
 #ifndef ORCH_INBOUND_H
 #define ORCH_INBOUND_H
