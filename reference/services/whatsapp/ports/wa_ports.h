@@ -118,6 +118,32 @@ struct wa_cloud {
     void *self;
 };
 
+/* One pending event of the outbox. */
+struct wa_outbox_event {
+    long long id;
+    char wamid[WA_ID_SIZE];
+    char routing_key[WA_TYPE_SIZE + 16];
+    char *body;                    /* owned */
+    char correlation_id[WA_ID_SIZE];
+};
+
+/* The outbox of inbound-message events, drained by the relay. */
+struct wa_outbox_ops {
+    /* Fills out with up to max unpublished events, oldest first; the
+     * caller frees each body. */
+    int (*fetch)(void *self, size_t max, struct wa_outbox_event *out,
+                 size_t *count, struct hito_error *err);
+    /* Marks an event published once the broker confirmed it. */
+    int (*mark_published)(void *self, long long id, struct hito_error *err);
+    /* Stores in *count the number of unpublished events. */
+    int (*depth)(void *self, long long *count, struct hito_error *err);
+};
+
+struct wa_outbox {
+    const struct wa_outbox_ops *ops;
+    void *self;
+};
+
 struct wa_clock {
     long long (*now)(void);        /* Unix seconds */
     void (*sleep_ms)(long ms);
