@@ -44,6 +44,11 @@ void report_format_duration(double ms, char *buf, size_t size)
                  (int)(ms / 1000) % 60);
 }
 
+void report_format_figure(double value, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.6g", value);
+}
+
 int report_mkdirs(const char *dir, struct hito_error *err)
 {
     char path[REPORT_PATH_MAX];
@@ -134,6 +139,22 @@ static json_t *step_json(const struct step *step)
     return o;
 }
 
+static json_t *figures_json(const struct scenario_result *sr)
+{
+    json_t *figures = json_array();
+
+    for (size_t i = 0; figures && i < sr->figure_count; i++) {
+        const struct figure *fig = &sr->figures[i];
+
+        json_array_append_new(figures,
+                              json_pack("{s:o, s:f, s:o}", "name",
+                                        string_or_null(fig->name), "value",
+                                        fig->value, "unit",
+                                        string_or_null(fig->unit)));
+    }
+    return figures ? figures : json_null();
+}
+
 static json_t *scenario_json_of(const struct scenario_result *sr)
 {
     json_t *steps = json_array();
@@ -141,13 +162,14 @@ static json_t *scenario_json_of(const struct scenario_result *sr)
     for (size_t i = 0; steps && i < sr->step_count; i++)
         json_array_append_new(steps, step_json(&sr->steps[i]));
     return json_pack(
-        "{s:o, s:o, s:o, s:s, s:o, s:o, s:f, s:o, s:I}", "name",
+        "{s:o, s:o, s:o, s:s, s:o, s:o, s:f, s:o, s:I, s:o, s:I}", "name",
         string_or_null(sr->name), "title", string_or_null(sr->title), "tags",
         string_or_null(sr->tags), "outcome", outcome_name(sr->outcome),
         "message", string_or_null(sr->message), "location",
         string_or_null(sr->location), "duration_ms", sr->duration_ms, "steps",
         steps ? steps : json_null(), "dropped_steps",
-        (json_int_t)sr->dropped_steps);
+        (json_int_t)sr->dropped_steps, "figures", figures_json(sr),
+        "dropped_figures", (json_int_t)sr->dropped_figures);
 }
 
 json_t *report_json(const struct run_result *run)

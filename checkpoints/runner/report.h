@@ -42,6 +42,12 @@ void report_escape_xml(struct strbuf *sb, const char *s);
 /* Formats milliseconds for people: "850 ms", "2.41 s", "3 min 5 s". */
 void report_format_duration(double ms, char *buf, size_t size);
 
+/*
+ * Formats a figure's value with up to 6 significant digits ("343.21",
+ * "0.97", "1.5e+06"), the same way in every report.
+ */
+void report_format_figure(double value, char *buf, size_t size);
+
 /* Creates dir and its missing parents (mode 0755). */
 int report_mkdirs(const char *dir, struct hito_error *err);
 

@@ -74,6 +74,32 @@ static void html_steps(struct strbuf *sb, const struct scenario_result *sr)
     strbuf_puts(sb, "</ol>\n");
 }
 
+static void html_figures(struct strbuf *sb, const struct scenario_result *sr)
+{
+    char value[64];
+
+    if (!sr->figure_count)
+        return;
+    strbuf_puts(sb, "<table class=\"figures\"><thead><tr><th>Figure</th>"
+                    "<th>Value</th><th>Unit</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < sr->figure_count; i++) {
+        const struct figure *fig = &sr->figures[i];
+
+        report_format_figure(fig->value, value, sizeof(value));
+        strbuf_puts(sb, "<tr><td>");
+        html_text(sb, fig->name);
+        strbuf_printf(sb, "</td><td class=\"num\">%s</td><td>", value);
+        html_text(sb, fig->unit);
+        strbuf_puts(sb, "</td></tr>\n");
+    }
+    if (sr->dropped_figures)
+        strbuf_printf(sb,
+                      "<tr><td colspan=\"3\" class=\"note\">%zu more figures "
+                      "not recorded</td></tr>\n",
+                      sr->dropped_figures);
+    strbuf_puts(sb, "</tbody></table>\n");
+}
+
 static void html_scenario(struct strbuf *sb, const struct scenario_result *sr)
 {
     const char *outcome = outcome_name(sr->outcome);
@@ -105,6 +131,7 @@ static void html_scenario(struct strbuf *sb, const struct scenario_result *sr)
         }
         strbuf_puts(sb, "</div>\n");
     }
+    html_figures(sb, sr);
     html_steps(sb, sr);
     strbuf_puts(sb, "</div></details>\n");
 }

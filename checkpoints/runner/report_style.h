@@ -77,6 +77,12 @@
     "border-bottom:1px solid var(--line)}" \
     "table.index th{background:var(--panel);font-size:13px;color:var(--muted)}" \
     "table.index td+td{white-space:nowrap}table.index a{color:#0550ae}" \
+    "table.figures{border-collapse:collapse;margin:0 0 12px;font-size:14px}" \
+    "table.figures th,table.figures td{text-align:left;padding:4px 12px;" \
+    "border-bottom:1px solid var(--line)}" \
+    "table.figures th{background:var(--panel);font-size:13px;color:var(--muted)}" \
+    "table.figures td.num{text-align:right;font-variant-numeric:tabular-nums;" \
+    "font-family:ui-monospace,monospace}" \
     "footer{margin-top:32px;color:var(--muted);font-size:13px}"
 
 #endif

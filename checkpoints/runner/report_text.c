@@ -47,6 +47,35 @@ static void outline(struct strbuf *sb, const struct scenario_result *sr)
         strbuf_printf(sb, "(%zu more steps not recorded)\n", sr->dropped_steps);
 }
 
+/*
+ * Appends a testcase's figures as properties: "figure.<name>" holds the
+ * number alone, so CI can plot it, and "figure.<name>.unit" its unit.
+ */
+static void junit_figures(struct strbuf *sb, const struct scenario_result *sr)
+{
+    char value[64];
+
+    if (!sr->figure_count)
+        return;
+    strbuf_puts(sb, "      <properties>\n");
+    for (size_t i = 0; i < sr->figure_count; i++) {
+        const struct figure *fig = &sr->figures[i];
+
+        report_format_figure(fig->value, value, sizeof(value));
+        strbuf_puts(sb, "        <property name=\"figure.");
+        report_escape_xml(sb, fig->name);
+        strbuf_printf(sb, "\" value=\"%s\"/>\n", value);
+        if (fig->unit && *fig->unit) {
+            strbuf_puts(sb, "        <property name=\"figure.");
+            report_escape_xml(sb, fig->name);
+            strbuf_puts(sb, ".unit\" value=\"");
+            report_escape_xml(sb, fig->unit);
+            strbuf_puts(sb, "\"/>\n");
+        }
+    }
+    strbuf_puts(sb, "      </properties>\n");
+}
+
 char *report_junit(const struct run_result *run)
 {
     struct strbuf sb;
@@ -87,6 +116,7 @@ char *report_junit(const struct run_result *run)
                       run->checkpoint);
         report_escape_xml(&sb, sr->name);
         strbuf_printf(&sb, "\" time=\"%.3f\">\n", sr->duration_ms / 1000);
+        junit_figures(&sb, sr);
         if (sr->outcome == OUTCOME_FAIL) {
             strbuf_puts(&sb, "      <failure type=\"check\" message=\"");
             report_escape_xml(&sb, sr->message);
@@ -141,6 +171,29 @@ static void md_block(struct strbuf *sb, const char *label, const char *s)
     strbuf_puts(sb, "\n~~~~\n");
 }
 
+static void md_figures(struct strbuf *sb, const struct scenario_result *sr)
+{
+    char value[64];
+
+    if (!sr->figure_count)
+        return;
+    strbuf_puts(sb, "| Figure | Value | Unit |\n|---|--:|---|\n");
+    for (size_t i = 0; i < sr->figure_count; i++) {
+        const struct figure *fig = &sr->figures[i];
+
+        report_format_figure(fig->value, value, sizeof(value));
+        strbuf_puts(sb, "| ");
+        md_inline(sb, fig->name);
+        strbuf_printf(sb, " | %s | ", value);
+        md_inline(sb, fig->unit);
+        strbuf_puts(sb, " |\n");
+    }
+    if (sr->dropped_figures)
+        strbuf_printf(sb, "\n%zu more figures not recorded.\n",
+                      sr->dropped_figures);
+    strbuf_putc(sb, '\n');
+}
+
 static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
 {
     static const char *const marks[] = { "PASS", "FAIL", "SKIP" };
@@ -160,6 +213,7 @@ static void md_scenario(struct strbuf *sb, const struct scenario_result *sr)
             strbuf_printf(sb, " (at `%s`)", sr->location);
         strbuf_puts(sb, "\n\n");
     }
+    md_figures(sb, sr);
     for (size_t i = 0; i < sr->step_count; i++) {
         const struct step *step = &sr->steps[i];
 

@@ -74,6 +74,11 @@ void scenario_result_clear(struct scenario_result *sr)
         free(sr->steps[i].title);
     }
     free(sr->steps);
+    for (size_t i = 0; sr->figures && i < sr->figure_count; i++) {
+        free(sr->figures[i].name);
+        free(sr->figures[i].unit);
+    }
+    free(sr->figures);
     free(sr->name);
     free(sr->title);
     free(sr->tags);

@@ -15,6 +15,7 @@ enum outcome { OUTCOME_PASS, OUTCOME_FAIL, OUTCOME_SKIP };
 /* Bounds of one scenario's record; what goes past them is counted. */
 #define RESULT_MAX_STEPS 64
 #define RESULT_MAX_EVENTS 128
+#define RESULT_MAX_FIGURES 32
 
 enum event_kind { EVENT_NOTE, EVENT_CHECK, EVENT_EXCHANGE };
 
@@ -41,6 +42,13 @@ struct step {
     size_t dropped_events;
 };
 
+/* A measured value that a scenario attached with scenario_figure. */
+struct figure {
+    char *name;   /* e.g. "gateway_overhead_ratio" */
+    double value; /* always finite */
+    char *unit;   /* e.g. "requests/s"; "" for a plain number */
+};
+
 struct scenario_result {
     char *name;
     char *title;
@@ -52,6 +60,9 @@ struct scenario_result {
     struct step *steps;
     size_t step_count;
     size_t dropped_steps;
+    struct figure *figures; /* RESULT_MAX_FIGURES slots; NULL when none */
+    size_t figure_count;
+    size_t dropped_figures;
 };
 
 struct run_result {

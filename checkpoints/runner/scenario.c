@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -212,6 +213,38 @@ void scenario_record(struct scenario_ctx *ctx, const char *summary,
     ev->sent = clean(ctx, sent, SCENARIO_EXCERPT_MAX);
     ev->received = clean(ctx, received, SCENARIO_EXCERPT_MAX);
     ev->elapsed_ms = elapsed_ms;
+}
+
+void scenario_figure(struct scenario_ctx *ctx, const char *name, double value,
+                     const char *unit)
+{
+    struct scenario_result *r = ctx->result;
+    struct figure *fig;
+
+    if (!isfinite(value))
+        scenario_fail(ctx, "figure %s is not a finite number", name);
+    scenario_note(ctx, "figure: %s = %g%s%s", name, value,
+                  unit && *unit ? " " : "", unit ? unit : "");
+    if (!r->figures) {
+        r->figures = calloc(RESULT_MAX_FIGURES, sizeof(*r->figures));
+        if (!r->figures)
+            scenario_fail(ctx, "out of memory recording figure %s", name);
+    }
+    if (r->figure_count == RESULT_MAX_FIGURES) {
+        r->dropped_figures++;
+        return;
+    }
+    fig = &r->figures[r->figure_count];
+    fig->name = clean(ctx, name, SCENARIO_TEXT_MAX);
+    fig->unit = clean(ctx, unit ? unit : "", SCENARIO_TEXT_MAX);
+    if (!fig->name || !fig->unit) {
+        free(fig->name);
+        free(fig->unit);
+        memset(fig, 0, sizeof(*fig));
+        scenario_fail(ctx, "out of memory recording figure %s", name);
+    }
+    fig->value = value;
+    r->figure_count++;
 }
 
 /* Ends the scenario with outcome and message; does not return. */

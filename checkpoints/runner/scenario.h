@@ -63,6 +63,19 @@ void step_begin(struct scenario_ctx *ctx, const char *fmt, ...)
 void scenario_note(struct scenario_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Attaches a measured figure to the scenario, e.g.
+ * scenario_figure(ctx, "accepted_rate", 7.9, "requests/s"). The reports
+ * show a scenario's figures as a table (name, value, unit), in JSON as
+ * "figures" and in JUnit XML as testcase properties "figure.<name>"; the
+ * current step also gets a note with the figure. Name and unit are
+ * copied; unit may be NULL or "". A value that is not finite (NaN, an
+ * infinity) fails the scenario, because JSON cannot carry it. At most
+ * RESULT_MAX_FIGURES (result.h) per scenario; more are counted, not kept.
+ */
+void scenario_figure(struct scenario_ctx *ctx, const char *name, double value,
+                     const char *unit);
+
 /* Stops the scenario as failed with a message. */
 _Noreturn void scenario_fail(struct scenario_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -61,7 +61,23 @@ static void fixture_scenario(struct run_result *run, const char *name,
     run_result_add(run, &sr);
 }
 
-/* Fills run with one passed, one failed and one skipped scenario. */
+/* Attaches two figures to the run's first scenario, one without a unit. */
+static void fixture_figures(struct run_result *run)
+{
+    struct scenario_result *sr = &run->scenarios[0];
+
+    sr->figures = calloc(RESULT_MAX_FIGURES, sizeof(struct figure));
+    sr->figures[0].name = strdup("accepted_rate");
+    sr->figures[0].value = 7.9;
+    sr->figures[0].unit = strdup("requests/s <&>");
+    sr->figures[1].name = strdup("overhead_ratio");
+    sr->figures[1].value = 0.97;
+    sr->figures[1].unit = strdup("");
+    sr->figure_count = 2;
+}
+
+/* Fills run with one passed, one failed and one skipped scenario; the
+ * passed one carries two figures. */
 static void fixture_run(struct run_result *run)
 {
     memset(run, 0, sizeof(*run));
@@ -76,6 +92,7 @@ static void fixture_run(struct run_result *run)
     fixture_scenario(run, "fails-<&>\"", OUTCOME_FAIL,
                      "expected 200, got " HOSTILE);
     fixture_scenario(run, "skips", OUTCOME_SKIP, "not on this target");
+    fixture_figures(run);
 }
 
 #endif

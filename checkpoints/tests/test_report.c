@@ -137,6 +137,117 @@ static void markdown_keeps_one_line_cells(void **state)
     run_result_clear(&run);
 }
 
+static void junit_figures_are_properties(void **state)
+{
+    struct run_result run;
+    xmlNode *suite, *props, *prop;
+    char *xml;
+    xmlDoc *doc;
+
+    (void)state;
+    fixture_run(&run);
+    xml = report_junit(&run);
+    assert_non_null(xml);
+    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL,
+                        XML_PARSE_NONET);
+    assert_non_null(doc);
+    suite = child(xmlDocGetRootElement(doc), "testsuite", 0);
+    props = child(child(suite, "testcase", 0), "properties", 0);
+    assert_non_null(props);
+    prop = child(props, "property", 0);
+    assert_attr(prop, "name", "figure.accepted_rate");
+    assert_attr(prop, "value", "7.9");
+    prop = child(props, "property", 1);
+    assert_attr(prop, "name", "figure.accepted_rate.unit");
+    assert_attr(prop, "value", "requests/s <&>");
+    prop = child(props, "property", 2);
+    assert_attr(prop, "name", "figure.overhead_ratio");
+    assert_attr(prop, "value", "0.97");
+    assert_null(child(props, "property", 3));
+    assert_null(child(child(suite, "testcase", 1), "properties", 0));
+    xmlFreeDoc(doc);
+    free(xml);
+    run_result_clear(&run);
+}
+
+static void json_carries_figures(void **state)
+{
+    struct run_result run;
+    json_t *json, *first, *figures, *figure;
+
+    (void)state;
+    fixture_run(&run);
+    json = report_json(&run);
+    assert_non_null(json);
+    first = json_array_get(json_object_get(json, "scenarios"), 0);
+    figures = json_object_get(first, "figures");
+    assert_int_equal(json_array_size(figures), 2);
+    figure = json_array_get(figures, 0);
+    assert_string_equal(json_string_value(json_object_get(figure, "name")),
+                        "accepted_rate");
+    assert_true(json_real_value(json_object_get(figure, "value")) == 7.9);
+    assert_string_equal(json_string_value(json_object_get(figure, "unit")),
+                        "requests/s <&>");
+    assert_int_equal(
+        json_integer_value(json_object_get(first, "dropped_figures")), 0);
+    first = json_array_get(json_object_get(json, "scenarios"), 1);
+    assert_int_equal(json_array_size(json_object_get(first, "figures")), 0);
+    json_decref(json);
+    run_result_clear(&run);
+}
+
+static void markdown_figure_table(void **state)
+{
+    struct run_result run;
+    char *md;
+
+    (void)state;
+    fixture_run(&run);
+    md = report_markdown(&run);
+    assert_non_null(md);
+    assert_non_null(strstr(md, "| Figure | Value | Unit |\n|---|--:|---|\n"));
+    assert_non_null(
+        strstr(md, "| accepted\\_rate | 7.9 | requests/s \\<&\\> |\n"));
+    assert_non_null(strstr(md, "| overhead\\_ratio | 0.97 |  |\n"));
+    free(md);
+    run_result_clear(&run);
+}
+
+static void html_figure_table(void **state)
+{
+    struct run_result run;
+    char *html;
+
+    (void)state;
+    fixture_run(&run);
+    html = report_html(&run);
+    assert_non_null(html);
+    assert_non_null(strstr(html, "<table class=\"figures\">"));
+    assert_non_null(strstr(html, "<tr><td>accepted_rate</td><td class=\"num\">"
+                                 "7.9</td><td>requests/s &lt;&amp;&gt;</td>"));
+    assert_non_null(strstr(html, "<td>overhead_ratio</td>"));
+    /* Only the first scenario has figures. */
+    assert_null(
+        strstr(strstr(html, "overhead_ratio"), "<table class=\"figures\">"));
+    free(html);
+    run_result_clear(&run);
+}
+
+static void figure_format(void **state)
+{
+    char buf[64];
+
+    (void)state;
+    report_format_figure(343.21, buf, sizeof(buf));
+    assert_string_equal(buf, "343.21");
+    report_format_figure(0.5, buf, sizeof(buf));
+    assert_string_equal(buf, "0.5");
+    report_format_figure(1500000, buf, sizeof(buf));
+    assert_string_equal(buf, "1.5e+06");
+    report_format_figure(-3, buf, sizeof(buf));
+    assert_string_equal(buf, "-3");
+}
+
 static void write_all_and_index(void **state)
 {
     char dir[] = "/tmp/hito-report-test-XXXXXX", path[512];
@@ -208,6 +319,11 @@ int main(void)
         cmocka_unit_test(write_all_and_index),
         cmocka_unit_test(index_lists_reports),
         cmocka_unit_test(duration_format),
+        cmocka_unit_test(junit_figures_are_properties),
+        cmocka_unit_test(json_carries_figures),
+        cmocka_unit_test(markdown_figure_table),
+        cmocka_unit_test(html_figure_table),
+        cmocka_unit_test(figure_format),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -313,6 +313,55 @@ static void scenario_json_path_lookup(void **state)
     json_decref(root);
 }
 
+static void measuring(struct scenario_ctx *ctx)
+{
+    step_begin(ctx, "Measure");
+    scenario_figure(ctx, "rate", 7.5, "requests/s");
+    scenario_figure(ctx, "ratio", 0.97, NULL);
+    for (int i = 0; i < RESULT_MAX_FIGURES; i++)
+        scenario_figure(ctx, "extra", i, "");
+}
+
+static void scenario_figure_records_values(void **state)
+{
+    struct scenario_result r;
+
+    (void)state;
+    run_scenario(measuring, 0, &r);
+    assert_int_equal(r.outcome, OUTCOME_PASS);
+    assert_int_equal(r.figure_count, RESULT_MAX_FIGURES);
+    assert_int_equal(r.dropped_figures, 2);
+    assert_string_equal(r.figures[0].name, "rate");
+    assert_true(r.figures[0].value == 7.5);
+    assert_string_equal(r.figures[0].unit, "requests/s");
+    assert_string_equal(r.figures[1].name, "ratio");
+    assert_string_equal(r.figures[1].unit, "");
+    assert_string_equal(r.steps[0].events[0].text,
+                        "figure: rate = 7.5 requests/s");
+    assert_string_equal(r.steps[0].events[1].text, "figure: ratio = 0.97");
+    scenario_result_clear(&r);
+}
+
+static void measuring_nan(struct scenario_ctx *ctx)
+{
+    scenario_figure(ctx, "ratio", 0.0 / 0.0, "");
+    reached_after_failure = 1;
+}
+
+static void scenario_figure_rejects_nan(void **state)
+{
+    struct scenario_result r;
+
+    (void)state;
+    reached_after_failure = 0;
+    run_scenario(measuring_nan, 0, &r);
+    assert_int_equal(r.outcome, OUTCOME_FAIL);
+    assert_string_equal(r.message, "figure ratio is not a finite number");
+    assert_int_equal(r.figure_count, 0);
+    assert_false(reached_after_failure);
+    scenario_result_clear(&r);
+}
+
 static void scenario_clean_text_is_valid(void **state)
 {
     char *out;
@@ -344,6 +393,8 @@ int main(void)
         cmocka_unit_test(scenario_http_record_is_redacted),
         cmocka_unit_test(scenario_json_path_lookup),
         cmocka_unit_test(scenario_clean_text_is_valid),
+        cmocka_unit_test(scenario_figure_records_values),
+        cmocka_unit_test(scenario_figure_rejects_nan),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
