@@ -43,7 +43,7 @@ static long deliver(struct cloud_mock *mock, const char *body,
                     const char *signature)
 {
     char computed[SIGNATURE_SIZE];
-    char header[SIGNATURE_SIZE + 64];
+    char header[SIGNATURE_SIZE + 256];
     const char *headers[] = { "Content-Type: application/json", header, NULL };
     struct httpc_request req = { 0 };
     struct httpc_response res = { 0 };
@@ -51,7 +51,7 @@ static long deliver(struct cloud_mock *mock, const char *body,
     long status = 0;
 
     sign(mock, body, computed);
-    snprintf(header, sizeof(header), "X-Hub-Signature-256: %.70s",
+    snprintf(header, sizeof(header), "X-Hub-Signature-256: %.250s",
              signature ? signature : computed);
     req.method = "POST";
     req.url = mock->webhook_url;
@@ -87,6 +87,20 @@ static json_t *envelope(const struct cloud_mock *mock, json_t *value)
                      "changes", "value", value, "field", "messages");
 }
 
+/* Lower-cases the hex digits of the \uXXXX escapes of JSON text: jansson
+ * writes \u00E9 where Meta writes \u00e9. */
+static void lowercase_escapes(char *json)
+{
+    for (char *p = json; *p != '\0'; p++) {
+        if (*p != '\\' || p[1] == '\0')
+            continue;
+        p++;
+        for (int i = 1; *p == 'u' && i <= 4 && p[i] != '\0'; i++)
+            if (p[i] >= 'A' && p[i] <= 'F')
+                p[i] = (char)(p[i] - 'A' + 'a');
+    }
+}
+
 /* Delivers notification (stolen) 1 + duplicates times; returns the
  * statuses as an array. */
 static json_t *deliver_json(struct cloud_mock *mock, json_t *notification,
@@ -95,6 +109,8 @@ static json_t *deliver_json(struct cloud_mock *mock, json_t *notification,
     char *body = json_dumps(notification, META_JSON_FLAGS);
     json_t *statuses = json_array();
 
+    if (body != NULL)
+        lowercase_escapes(body);
     for (long i = 0; body != NULL && i <= duplicates; i++)
         json_array_append_new(statuses, json_integer(deliver(mock, body, NULL)));
     free(body);
