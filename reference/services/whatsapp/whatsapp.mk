@@ -32,3 +32,26 @@ $(BUILD)/obj/$(WA_DIR)/tests/itest_%.o: ALL_CFLAGS += -Ireference/lib/tests
 $(foreach t,$(sort $(wildcard $(WA_DIR)/tests/itest_*.c)),\
   $(eval $(call wa_integration_test,$(basename $(notdir $(t))),\
     $(t) $(WA_DOMAIN_SRCS))))
+
+# The webhook parser's libFuzzer target, built with clang apart from the
+# rest; FUZZ_SECONDS bounds a run.
+FUZZ_SECONDS ?= 20
+WA_FUZZ_BIN := build/fuzz/whatsapp_webhook
+WA_FUZZ_SRCS := $(WA_DIR)/fuzz/fuzz_webhook.c $(WA_DIR)/domain/wa_webhook.c \
+	$(WA_DIR)/domain/wa_status.c $(WA_DIR)/domain/wa_event.c reference/lib/src/err.c
+
+$(WA_FUZZ_BIN): $(WA_FUZZ_SRCS) $(wildcard $(WA_DIR)/domain/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Ireference/lib/include -I$(WA_DIR)/domain -I$(WA_DIR)/ports \
+		$(WA_FUZZ_SRCS) -o $@ $$(pkg-config --libs jansson)
+
+.PHONY: fuzz-whatsapp
+fuzz-whatsapp: $(WA_FUZZ_BIN) ## Fuzz the WhatsApp webhook parser for FUZZ_SECONDS (default 20)
+	@rm -rf build/fuzz/corpus-webhook && mkdir -p build/fuzz/corpus-webhook
+	@cp $(WA_FIXTURES)/webhook/valid/*.json build/fuzz/corpus-webhook/
+	@$(WA_FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-print_final_stats=1 build/fuzz/corpus-webhook > build/fuzz/whatsapp_webhook.log 2>&1 \
+		|| { tail -n 60 build/fuzz/whatsapp_webhook.log; exit 1; }
+	@grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/whatsapp_webhook.log
