@@ -109,7 +109,10 @@ enum mq_verdict orch_worker_handle(const struct orch_inbound *msg,
     int rc;
 
     rc = orch_service_handle(worker->service, msg, &result, &err);
-    if (rc == HITO_ERR_INVALID) {
+    /* Invalid: the message itself; protocol: a service refused the turn
+     * for good (a 4xx other than 401, 403 and 429). Neither passes on a
+     * retry. */
+    if (rc == HITO_ERR_INVALID || rc == HITO_ERR_PROTOCOL) {
         LOG_ERROR("dead-lettering a message that cannot be handled", "wamid",
                   msg->wamid, "error", err.message);
         metrics_add("orch_dead_lettered_total", "", 1);

@@ -44,9 +44,9 @@ void orch_service_free(struct orch_service *svc);
  * the turn, checks or sends a code where the turn needs one, stores the
  * new state with the reply, sends the reply and records the message as
  * handled. Returns 0 when msg is done (ack it), HITO_ERR_INVALID when it
- * can never be handled (dead-letter it), another negative code when a
- * dependency failed and a later try may succeed. result is filled either
- * way.
+ * can never be handled, the port's code when a dependency failed
+ * (HITO_ERR_PROTOCOL when it refused the request for good). result is
+ * filled either way.
  */
 int orch_service_handle(struct orch_service *svc,
                         const struct orch_inbound *msg,
