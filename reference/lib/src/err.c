@@ -29,6 +29,8 @@ const char *hito_strerror(int code)
         return "limit exceeded";
     case HITO_ERR_UNAVAILABLE:
         return "unavailable";
+    case HITO_ERR_FORBIDDEN:
+        return "forbidden";
     default:
         return "unknown error";
     }

@@ -22,7 +22,8 @@ enum hito_err {
     HITO_ERR_AUTH = -7,        /* missing or rejected credentials */
     HITO_ERR_PROTOCOL = -8,    /* the peer sent something unexpected */
     HITO_ERR_LIMIT = -9,       /* a size, count or rate limit was hit */
-    HITO_ERR_UNAVAILABLE = -10 /* a dependency is down or not ready */
+    HITO_ERR_UNAVAILABLE = -10, /* a dependency is down or not ready */
+    HITO_ERR_FORBIDDEN = -11   /* valid credentials without the needed role */
 };
 
 #define HITO_ERROR_MESSAGE_MAX 512
