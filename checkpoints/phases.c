@@ -29,6 +29,15 @@ extern const struct scenario gateway_identity_flow;
 extern const struct scenario gateway_passthrough;
 extern const struct scenario gateway_rate_limits;
 extern const struct scenario gateway_metrics;
+extern const struct scenario gateway_iabot_route;
+extern const struct scenario gateway_otp_route;
+extern const struct scenario gateway_service_routes;
+extern const struct scenario core_conversation;
+extern const struct scenario core_duplicate;
+extern const struct scenario core_otp;
+extern const struct scenario core_feedback;
+extern const struct scenario core_handover;
+extern const struct scenario core_rabbitmq_restart;
 
 static const struct scenario *const checkpoint_1[] = {
     &infra_name_resolution,
@@ -63,6 +72,19 @@ static const struct scenario *const checkpoint_3[] = {
     &gateway_passthrough,
     &gateway_rate_limits,
     &gateway_metrics,
+    &gateway_iabot_route,
+    &gateway_otp_route,
+    &gateway_service_routes,
+    NULL,
+};
+
+static const struct scenario *const checkpoint_4[] = {
+    &core_conversation,
+    &core_duplicate,
+    &core_otp,
+    &core_feedback,
+    &core_handover,
+    &core_rabbitmq_restart,
     NULL,
 };
 
@@ -92,6 +114,16 @@ static const struct phase phases[] = {
                        "per-route rate limits, passes backend statuses through and exports "
                        "its counters to Prometheus.",
         .scenarios = checkpoint_3,
+    },
+    {
+        .number = 4,
+        .title = "Core services",
+        .description = "A customer's WhatsApp message travels through the webhook, the "
+                       "outbox, RabbitMQ and the orchestrator, which asks the IA bot and the "
+                       "OTP service and replies through the WhatsApp service: once per "
+                       "message, across a broker restart, with codes checked and unclear "
+                       "conversations handed to a human.",
+        .scenarios = checkpoint_4,
     },
 };
 

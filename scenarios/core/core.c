@@ -1,0 +1,185 @@
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../identity/identity.h"
+
+#define BODY_SIZE 2048
+#define AUTH_SIZE 4200
+
+const char *core_new_customer(struct scenario_ctx *ctx)
+{
+    char *number = scenario_alloc(ctx, 32);
+    struct timespec now;
+
+    /* 346 + 9 digits from the clock and the process id: a Spanish mobile
+     * number shape, unique per run. */
+    clock_gettime(CLOCK_REALTIME, &now);
+    snprintf(number, 32, "346%09ld",
+             (long)((now.tv_sec * 1000L + now.tv_nsec / 1000000L +
+                     (long)getpid() * 7919L) %
+                    1000000000L));
+    return number;
+}
+
+static const struct httpc_response *
+send_json(struct scenario_ctx *ctx, const char *method, const char *base,
+          const char *path, const char *token, const char *body)
+{
+    char *url = scenario_alloc(ctx, 512);
+    char *auth = scenario_alloc(ctx, AUTH_SIZE);
+    const char *headers[] = { "Content-Type: application/json", auth, NULL };
+    struct httpc_request req = { .method = method, .url = url,
+                                 .headers = headers, .body = body,
+                                 .body_len = body ? strlen(body) : 0 };
+
+    snprintf(url, 512, "%s%s", base, path);
+    if (token != NULL)
+        snprintf(auth, AUTH_SIZE, "Authorization: Bearer %s", token);
+    else
+        headers[1] = NULL;
+    return http_request(ctx, &req);
+}
+
+const struct httpc_response *core_post(struct scenario_ctx *ctx,
+                                       const char *base, const char *path,
+                                       const char *token, const char *body)
+{
+    return send_json(ctx, "POST", base, path, token, body);
+}
+
+const struct httpc_response *core_get(struct scenario_ctx *ctx,
+                                      const char *base, const char *path,
+                                      const char *token)
+{
+    return send_json(ctx, "GET", base, path, token, NULL);
+}
+
+const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
+                           const char *text, int duplicates)
+{
+    json_t *in = json_pack("{s:s, s:s, s:s, s:i}", "from", customer, "name",
+                           "Cliente de prueba", "text", text, "duplicates",
+                           duplicates);
+    char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
+    const struct httpc_response *res;
+    json_t *reply;
+    const char *wamid;
+
+    json_decref(in);
+    if (body == NULL)
+        scenario_fail(ctx, "out of memory");
+    scenario_defer(ctx, free, body);
+    res = core_post(ctx, scenario_url(ctx, "WHATSAPP_CLOUD"),
+                    "/__emulator/inbound", NULL, body);
+    expect_http_status(ctx, res, 200);
+    reply = scenario_json(ctx, res);
+    wamid = json_string_value(json_object_get(reply, "wamid"));
+    expect_true(ctx, wamid != NULL, "the emulator returned the wamid");
+    return wamid;
+}
+
+/* Returns the emulator's send records to customer, in order, as a new
+ * array that lives until the scenario ends. */
+static json_t *sent_to(struct scenario_ctx *ctx, const char *customer)
+{
+    const struct httpc_response *res =
+        http_get(ctx, scenario_url(ctx, "WHATSAPP_CLOUD"), "/__emulator/sent");
+    json_t *all = json_object_get(scenario_json(ctx, res), "messages");
+    json_t *mine = json_array();
+    json_t *record;
+    size_t i;
+
+    expect_http_status(ctx, res, 200);
+    scenario_defer(ctx, (void (*)(void *))json_decref, mine);
+    json_array_foreach(all, i, record)
+    {
+        json_t *body = json_object_get(record, "body");
+        const char *to = json_string_value(json_object_get(body, "to"));
+
+        if (to == NULL || json_integer_value(json_object_get(
+                              record, "error_code")) != 0)
+            continue;
+        if (to[0] == '+')
+            to++;
+        if (strcmp(to, customer) == 0)
+            json_array_append(mine, body);
+    }
+    return mine;
+}
+
+size_t core_sent_count(struct scenario_ctx *ctx, const char *customer)
+{
+    return json_array_size(sent_to(ctx, customer));
+}
+
+json_t *core_wait_sent(struct scenario_ctx *ctx, const char *customer,
+                       size_t after, double sent_at, double *latency_s)
+{
+    struct scenario_poll poll = scenario_poll_start(
+        ctx, "the platform replies", CORE_REPLY_TIMEOUT_MS, CORE_POLL_MS);
+    json_t *mine = NULL;
+
+    while (scenario_poll_next(ctx, &poll)) {
+        mine = sent_to(ctx, customer);
+        if (json_array_size(mine) > after)
+            break;
+        scenario_poll_reason(&poll, "%zu messages sent to %s",
+                             json_array_size(mine), customer);
+    }
+    if (latency_s != NULL)
+        *latency_s = (scenario_now_ms() - sent_at) / 1000.0;
+    return json_array_get(mine, after);
+}
+
+void core_expect_quiet(struct scenario_ctx *ctx, const char *customer,
+                       size_t count)
+{
+    double until = scenario_now_ms() + CORE_QUIET_MS;
+
+    while (scenario_now_ms() < until) {
+        scenario_check_deadline(ctx);
+        usleep(250 * 1000);
+    }
+    expect_int_eq(ctx, "messages sent to the customer", (long long)count,
+                  (long long)core_sent_count(ctx, customer));
+}
+
+const char *core_body_text(json_t *body)
+{
+    const char *text =
+        json_string_value(scenario_json_path(body, "text.body"));
+
+    if (text == NULL)
+        text = json_string_value(
+            scenario_json_path(body, "interactive.body.text"));
+    return text != NULL ? text : "";
+}
+
+const char *core_service_token(struct scenario_ctx *ctx)
+{
+    return identity_client_token(ctx, "SVC_ORCHESTRATOR");
+}
+
+json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
+                     const char *text)
+{
+    json_t *in = json_pack("{s:s, s:s, s:s}", "conversation_id",
+                           "checkpoint-4", "customer_id", customer, "text",
+                           text);
+    char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
+    const struct httpc_response *res;
+
+    json_decref(in);
+    if (body == NULL)
+        scenario_fail(ctx, "out of memory");
+    scenario_defer(ctx, free, body);
+    res = core_post(ctx, scenario_url(ctx, "IABOT"), "/v1/analyse",
+                    core_service_token(ctx), body);
+    expect_http_status(ctx, res, 200);
+    return scenario_json(ctx, res);
+}

@@ -1,0 +1,72 @@
+/*
+ * core.h - helpers shared by checkpoint 4's scenarios: customer messages
+ * injected through the WhatsApp Cloud API emulator (signed like Meta's
+ * webhooks), the messages the platform sent back as the emulator recorded
+ * them, the IA bot's analysis, and the orchestrator's operator API.
+ */
+#ifndef HITO_SCENARIOS_CORE_H
+#define HITO_SCENARIOS_CORE_H
+
+#include "../../checkpoints/runner/scenario.h"
+
+/* How long a reply may take to come back through the whole platform. */
+#define CORE_REPLY_TIMEOUT_MS 20000
+/* How long to watch for a second, unwanted reply. */
+#define CORE_QUIET_MS 3000
+#define CORE_POLL_MS 100
+
+/* Returns a customer number no earlier run used (digits, no "+"). */
+const char *core_new_customer(struct scenario_ctx *ctx);
+
+/*
+ * Sends a text message from customer through the emulator, delivered
+ * duplicates + 1 times, and returns its wamid (lives until the scenario
+ * ends).
+ */
+const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
+                           const char *text, int duplicates);
+
+/* Returns how many messages the platform sent to customer so far. */
+size_t core_sent_count(struct scenario_ctx *ctx, const char *customer);
+
+/*
+ * Waits until the platform has sent more than after messages to customer
+ * and returns the body of message number after (0-based; a Cloud API
+ * send body, lives until the scenario ends). *latency_s, when not NULL,
+ * receives the seconds between the injection time sent_at (from
+ * scenario_now_ms) and the moment the reply was seen.
+ */
+json_t *core_wait_sent(struct scenario_ctx *ctx, const char *customer,
+                       size_t after, double sent_at, double *latency_s);
+
+/* Checks that no more than count messages reach customer in CORE_QUIET_MS. */
+void core_expect_quiet(struct scenario_ctx *ctx, const char *customer,
+                       size_t count);
+
+/* Returns the text body of a send body: text.body or interactive.body.text. */
+const char *core_body_text(json_t *body);
+
+/*
+ * Returns the IA bot's analysis of text (POST /v1/analyse with
+ * svc-orchestrator's token); lives until the scenario ends.
+ */
+json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
+                     const char *text);
+
+/*
+ * POSTs body (NULL: none) to base + path as JSON with the bearer token
+ * (NULL: none). The response lives until the scenario ends.
+ */
+const struct httpc_response *core_post(struct scenario_ctx *ctx,
+                                       const char *base, const char *path,
+                                       const char *token, const char *body);
+
+/* GETs base + path with the bearer token. */
+const struct httpc_response *core_get(struct scenario_ctx *ctx,
+                                      const char *base, const char *path,
+                                      const char *token);
+
+/* Returns the service token of svc-orchestrator. */
+const char *core_service_token(struct scenario_ctx *ctx);
+
+#endif
