@@ -32,6 +32,9 @@ extern const struct scenario gateway_metrics;
 extern const struct scenario gateway_iabot_route;
 extern const struct scenario gateway_otp_route;
 extern const struct scenario gateway_service_routes;
+extern const struct scenario gateway_iabot_route;
+extern const struct scenario gateway_otp_route;
+extern const struct scenario gateway_service_routes;
 extern const struct scenario core_conversation;
 extern const struct scenario core_duplicate;
 extern const struct scenario core_otp;
@@ -72,6 +75,9 @@ static const struct scenario *const checkpoint_3[] = {
     &gateway_passthrough,
     &gateway_rate_limits,
     &gateway_metrics,
+    &gateway_iabot_route,
+    &gateway_otp_route,
+    &gateway_service_routes,
     &gateway_iabot_route,
     &gateway_otp_route,
     &gateway_service_routes,
