@@ -34,8 +34,10 @@ static void expect_reply_for(struct scenario_ctx *ctx, json_t *analysis,
         expect_str_contains(ctx, "question for the product",
                             core_body_text(body), "producto");
     } else {
-        scenario_fail(ctx, "the IA bot chose %s; this scenario expects "
-                           "greet or search_products", action);
+        scenario_fail(ctx,
+                      "the IA bot chose %s; this scenario expects "
+                      "greet or search_products",
+                      action);
     }
 }
 

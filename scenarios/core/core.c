@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../gateway/gateway.h"
 #include "../identity/identity.h"
 
 #define BODY_SIZE 2048
@@ -26,15 +27,17 @@ const char *core_new_customer(struct scenario_ctx *ctx)
     return number;
 }
 
-static const struct httpc_response *
-send_json(struct scenario_ctx *ctx, const char *method, const char *base,
-          const char *path, const char *token, const char *body)
+static const struct httpc_response *send_json(
+    struct scenario_ctx *ctx, const char *method, const char *base,
+    const char *path, const char *token, const char *body)
 {
     char *url = scenario_alloc(ctx, 512);
     char *auth = scenario_alloc(ctx, AUTH_SIZE);
     const char *headers[] = { "Content-Type: application/json", auth, NULL };
-    struct httpc_request req = { .method = method, .url = url,
-                                 .headers = headers, .body = body,
+    struct httpc_request req = { .method = method,
+                                 .url = url,
+                                 .headers = headers,
+                                 .body = body,
                                  .body_len = body ? strlen(body) : 0 };
 
     snprintf(url, 512, "%s%s", base, path);
@@ -62,9 +65,9 @@ const struct httpc_response *core_get(struct scenario_ctx *ctx,
 const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
                            const char *text, int duplicates)
 {
-    json_t *in = json_pack("{s:s, s:s, s:s, s:i}", "from", customer, "name",
-                           "Cliente de prueba", "text", text, "duplicates",
-                           duplicates);
+    json_t *in =
+        json_pack("{s:s, s:s, s:s, s:i}", "from", customer, "name",
+                  "Cliente de prueba", "text", text, "duplicates", duplicates);
     char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
     const struct httpc_response *res;
     json_t *reply;
@@ -83,38 +86,48 @@ const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
     return wamid;
 }
 
-/* Returns the emulator's send records to customer, in order, as a new
- * array that lives until the scenario ends. */
-static json_t *sent_to(struct scenario_ctx *ctx, const char *customer)
+/*
+ * Counts the messages the emulator accepted for customer and returns the
+ * body of the one number index (NULL when there are not that many). The
+ * body belongs to the recorded response, which lives until the scenario
+ * ends.
+ */
+static json_t *sent_to(struct scenario_ctx *ctx, const char *customer,
+                       size_t index, size_t *count)
 {
     const struct httpc_response *res =
         http_get(ctx, scenario_url(ctx, "WHATSAPP_CLOUD"), "/__emulator/sent");
-    json_t *all = json_object_get(scenario_json(ctx, res), "messages");
-    json_t *mine = json_array();
-    json_t *record;
+    json_t *all, *record, *found = NULL;
     size_t i;
 
     expect_http_status(ctx, res, 200);
-    scenario_defer(ctx, (void (*)(void *))json_decref, mine);
+    all = json_object_get(scenario_json(ctx, res), "messages");
+    *count = 0;
     json_array_foreach(all, i, record)
     {
         json_t *body = json_object_get(record, "body");
         const char *to = json_string_value(json_object_get(body, "to"));
 
-        if (to == NULL || json_integer_value(json_object_get(
-                              record, "error_code")) != 0)
+        if (to == NULL ||
+            json_integer_value(json_object_get(record, "error_code")) != 0)
             continue;
         if (to[0] == '+')
             to++;
-        if (strcmp(to, customer) == 0)
-            json_array_append(mine, body);
+        if (strcmp(to, customer) != 0)
+            continue;
+        if (*count == index)
+            found = body;
+        (*count)++;
     }
-    return mine;
+    return found;
 }
 
 size_t core_sent_count(struct scenario_ctx *ctx, const char *customer)
 {
-    return json_array_size(sent_to(ctx, customer));
+    size_t count = 0;
+
+    sent_to(ctx, customer, 0, &count);
+    return count;
 }
 
 json_t *core_wait_sent(struct scenario_ctx *ctx, const char *customer,
@@ -122,18 +135,18 @@ json_t *core_wait_sent(struct scenario_ctx *ctx, const char *customer,
 {
     struct scenario_poll poll = scenario_poll_start(
         ctx, "the platform replies", CORE_REPLY_TIMEOUT_MS, CORE_POLL_MS);
-    json_t *mine = NULL;
+    json_t *body = NULL;
+    size_t count = 0;
 
     while (scenario_poll_next(ctx, &poll)) {
-        mine = sent_to(ctx, customer);
-        if (json_array_size(mine) > after)
+        body = sent_to(ctx, customer, after, &count);
+        if (body != NULL)
             break;
-        scenario_poll_reason(&poll, "%zu messages sent to %s",
-                             json_array_size(mine), customer);
+        scenario_poll_reason(&poll, "%zu messages sent to %s", count, customer);
     }
     if (latency_s != NULL)
         *latency_s = (scenario_now_ms() - sent_at) / 1000.0;
-    return json_array_get(mine, after);
+    return body;
 }
 
 void core_expect_quiet(struct scenario_ctx *ctx, const char *customer,
@@ -151,8 +164,7 @@ void core_expect_quiet(struct scenario_ctx *ctx, const char *customer,
 
 const char *core_body_text(json_t *body)
 {
-    const char *text =
-        json_string_value(scenario_json_path(body, "text.body"));
+    const char *text = json_string_value(scenario_json_path(body, "text.body"));
 
     if (text == NULL)
         text = json_string_value(
@@ -168,9 +180,8 @@ const char *core_service_token(struct scenario_ctx *ctx)
 json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
                      const char *text)
 {
-    json_t *in = json_pack("{s:s, s:s, s:s}", "conversation_id",
-                           "checkpoint-4", "customer_id", customer, "text",
-                           text);
+    json_t *in = json_pack("{s:s, s:s, s:s}", "conversation_id", "checkpoint-4",
+                           "customer_id", customer, "text", text);
     char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
     const struct httpc_response *res;
 
@@ -182,4 +193,25 @@ json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
                     core_service_token(ctx), body);
     expect_http_status(ctx, res, 200);
     return scenario_json(ctx, res);
+}
+
+const char *core_staff_token(struct scenario_ctx *ctx, const char *role,
+                             const char *sub)
+{
+    const char *token = gateway_service_token(ctx, "SVC_ORCHESTRATOR");
+    const char *kid = json_string_value(
+        json_object_get(gateway_token_part(ctx, token, 0), "kid"));
+    json_t *claims = json_deep_copy(gateway_token_part(ctx, token, 1));
+    const char *key;
+
+    expect_true(ctx, kid != NULL && claims != NULL,
+                "the service token has a kid and claims");
+    scenario_defer(ctx, (void (*)(void *))json_decref, claims);
+    key = gateway_issuer_key(ctx, kid);
+    json_object_set_new(claims, "sub", json_string(sub));
+    json_object_set_new(
+        claims, CORE_ROLES_CLAIM,
+        json_pack("{s:{s:s}}", role, "checkpoint", "localhost"));
+    json_object_del(claims, "roles");
+    return gateway_sign(ctx, JWT_ALG_RS256, key, strlen(key), kid, claims);
 }

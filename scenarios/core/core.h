@@ -69,4 +69,17 @@ const struct httpc_response *core_get(struct scenario_ctx *ctx,
 /* Returns the service token of svc-orchestrator. */
 const char *core_service_token(struct scenario_ctx *ctx);
 
+/* ZITADEL's claim of a user's project roles. */
+#define CORE_ROLES_CLAIM "urn:zitadel:iam:org:project:roles"
+
+/*
+ * Returns a token of a staff member sub with project role role: the
+ * service token of svc-orchestrator re-signed with the identity
+ * emulator's key. Skips the scenario when the target is not local, since
+ * only the local emulator's key is readable. NOTE: a real login (the
+ * PKCE flow of checkpoint 2) would avoid the emulator's key.
+ */
+const char *core_staff_token(struct scenario_ctx *ctx, const char *role,
+                             const char *sub);
+
 #endif

@@ -3,20 +3,19 @@
  * the conversation to a human. It shows in the orchestrator's operator API,
  * an operator takes it over (the bot then stays quiet) and hands it back.
  *
- * The operator token is the service token of svc-orchestrator re-signed
- * with the identity emulator's key and the role support, so the scenario
- * needs the local target (the key is read from the emulator's state).
+ * The operator token is signed with the identity emulator's key
+ * (core_staff_token), so the scenario needs the local target.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <stdlib.h>
 
-#include "../gateway/gateway.h"
 #include "core.h"
 
 #define OPERATOR_ROLE "support"
 #define OPERATOR_SUB "checkpoint-4-operator"
-#define ROLES_CLAIM "urn:zitadel:iam:org:project:roles"
+/* The orchestrator's default ORCH_MIN_CONFIDENCE_PERCENT. */
+#define DEFAULT_MIN_CONFIDENCE_PERCENT 40
 
 /* Texts that no intent of the IA bot's training data resembles. */
 static const char *const unclear_texts[] = {
@@ -25,37 +24,30 @@ static const char *const unclear_texts[] = {
     "qwerty uiop asdf",
 };
 
-static const char *operator_token(struct scenario_ctx *ctx)
+/*
+ * Returns the first unclear text the orchestrator hands over: the IA bot
+ * returns the intent handover, or a confidence below the orchestrator's
+ * threshold (an intent the language model chose keeps the embedded
+ * model's low confidence).
+ */
+static const char *unclear_text(struct scenario_ctx *ctx, const char *customer)
 {
-    const char *token = gateway_service_token(ctx, "SVC_ORCHESTRATOR");
-    const char *kid = json_string_value(
-        json_object_get(gateway_token_part(ctx, token, 0), "kid"));
-    json_t *claims = json_deep_copy(gateway_token_part(ctx, token, 1));
-    const char *key;
+    const char *setting = scenario_setting(ctx, "ORCH_MIN_CONFIDENCE_PERCENT");
+    double threshold =
+        (setting ? atof(setting) : DEFAULT_MIN_CONFIDENCE_PERCENT) / 100.0;
 
-    expect_true(ctx, kid != NULL && claims != NULL,
-                "the service token has a kid and claims");
-    key = gateway_issuer_key(ctx, kid);
-    scenario_defer(ctx, (void (*)(void *))json_decref, claims);
-    json_object_set_new(claims, "sub", json_string(OPERATOR_SUB));
-    json_object_set_new(claims, ROLES_CLAIM,
-                        json_pack("{s:{s:s}}", OPERATOR_ROLE, "checkpoint",
-                                  "localhost"));
-    json_object_del(claims, "roles");
-    return gateway_sign(ctx, JWT_ALG_RS256, key, strlen(key), kid, claims);
-}
-
-/* Returns the first unclear text the IA bot hands over. */
-static const char *unclear_text(struct scenario_ctx *ctx,
-                                const char *customer)
-{
     for (size_t i = 0; i < sizeof(unclear_texts) / sizeof(*unclear_texts);
          i++) {
         json_t *analysis = core_analyse(ctx, customer, unclear_texts[i]);
         const char *intent =
             json_string_value(json_object_get(analysis, "intent"));
+        double confidence =
+            json_number_value(json_object_get(analysis, "confidence"));
 
-        if (intent != NULL && strcmp(intent, "handover") == 0)
+        scenario_note(ctx, "\"%s\": %s at %.2f", unclear_texts[i],
+                      intent ? intent : "no intent", confidence);
+        if ((intent != NULL && strcmp(intent, "handover") == 0) ||
+            confidence < threshold)
             return unclear_texts[i];
     }
     scenario_fail(ctx, "the IA bot classified every unclear text with "
@@ -90,7 +82,7 @@ static void run(struct scenario_ctx *ctx)
     if (!scenario_target_is_local(ctx))
         scenario_skip(ctx, "the operator token is signed with the identity "
                            "emulator's key, which only the local target has");
-    token = operator_token(ctx);
+    token = core_staff_token(ctx, OPERATOR_ROLE, OPERATOR_SUB);
 
     step_begin(ctx, "An unclear message hands the conversation over");
     text = unclear_text(ctx, customer);

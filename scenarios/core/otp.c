@@ -28,8 +28,8 @@ static void read_code(struct scenario_ctx *ctx, const char *customer,
 {
     code[0] = '\0';
     for (size_t i = 0; i < count; i++) {
-        json_t *body = core_wait_sent(ctx, customer, i, scenario_now_ms(),
-                                      NULL);
+        json_t *body =
+            core_wait_sent(ctx, customer, i, scenario_now_ms(), NULL);
         const char *type = json_string_value(json_object_get(body, "type"));
         const char *text;
 

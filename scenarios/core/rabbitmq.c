@@ -81,8 +81,7 @@ static void run(struct scenario_ctx *ctx)
     step_begin(ctx, "RabbitMQ starts again and the message is answered");
     component(ctx, "start-component");
     core_wait_sent(ctx, customer, 1, started, &latency);
-    scenario_figure(ctx, "reply_latency_across_restart", latency * 1000,
-                    "ms");
+    scenario_figure(ctx, "reply_latency_across_restart", latency * 1000, "ms");
 
     step_begin(ctx, "No message is answered twice");
     core_expect_quiet(ctx, customer, 2);
