@@ -32,6 +32,7 @@ extern const struct scenario gateway_metrics;
 extern const struct scenario gateway_iabot_route;
 extern const struct scenario gateway_otp_route;
 extern const struct scenario gateway_service_routes;
+extern const struct scenario gateway_load;
 extern const struct scenario gateway_iabot_route;
 extern const struct scenario gateway_otp_route;
 extern const struct scenario gateway_service_routes;
@@ -78,6 +79,7 @@ static const struct scenario *const checkpoint_3[] = {
     &gateway_iabot_route,
     &gateway_otp_route,
     &gateway_service_routes,
+    &gateway_load,
     &gateway_iabot_route,
     &gateway_otp_route,
     &gateway_service_routes,
