@@ -17,3 +17,17 @@ endif
 $(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,orchestrator_$(patsubst test_orch_%,%,$(basename $(notdir $(t)))),\
     $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_TEST_SUPPORT))))
+
+# Integration tests (itest_*.c): the adapters against the running stack's
+# PostgreSQL, Redis and RabbitMQ.
+define orch_integration_test
+$(BUILD)/tests/orchestrator_$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(2)) $(BUILD)/lib/libhito.a
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$^ $$(shell pkg-config --libs cmocka) $$(LDLIBS)
+INTEGRATION_TESTS += $(BUILD)/tests/orchestrator_$(1)
+BINS += $(BUILD)/tests/orchestrator_$(1)
+endef
+$(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/itest_*.c)),\
+  $(eval $(call orch_integration_test,itest_$(patsubst itest_orch_%,%,$(basename $(notdir $(t)))),\
+    $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) $(ORCH_DIR)/app/orch_settings.c \
+    $(ORCH_DIR)/tests/orch_itest_env.c)))

@@ -227,7 +227,8 @@ static int save_turn(void *self, const struct orch_conversation *conv,
         rc = insert_turn(conn, wamid, conv->customer, reply, err);
     if (rc == HITO_OK)
         rc = db_exec(conn, "COMMIT", 0, NULL, NULL, err);
-    /* db_release rolls back a transaction left open by a failure. */
+    else if (rc != HITO_ERR_UNAVAILABLE)
+        db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
     db_release(store->db, conn);
     if (rc == HITO_OK)
         cache_put(store, conv);
