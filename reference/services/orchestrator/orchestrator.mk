@@ -13,10 +13,11 @@ $(eval $(call program,orchestrator,$(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) \
 	$(ORCH_APP_SRCS) $(ORCH_DIR)/app/main.c))
 endif
 
-# Unit tests: the state machine and the use cases with fake ports.
+# Unit tests: the state machine and the use cases with fake ports, and the
+# adapters' parsing and encoding (no server needed).
 $(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,orchestrator_$(patsubst test_orch_%,%,$(basename $(notdir $(t)))),\
-    $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_TEST_SUPPORT))))
+    $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) $(ORCH_TEST_SUPPORT))))
 
 # Integration tests (itest_*.c): the adapters against the running stack's
 # PostgreSQL, Redis and RabbitMQ.
