@@ -193,6 +193,13 @@ static void handle_inbound(struct httpd_req *req, void *user)
     json_decref(in);
 }
 
+/* Appends the items of more (stolen) to list. */
+static void append_all(json_t *list, json_t *more)
+{
+    json_array_extend(list, more);
+    json_decref(more);
+}
+
 /* Builds one status object as Meta sends it. */
 static json_t *status_object(const char *wamid, const char *recipient,
                              const char *status, long error_code)
@@ -254,20 +261,18 @@ static void handle_statuses(struct httpd_req *req, void *user)
             json_array_append_new(batch, st);
             continue;
         }
-        json_array_extend(results,
-                          deliver_json(mock,
-                                       envelope(mock, json_pack("{s:[o]}",
-                                                                "statuses",
-                                                                st)),
-                                       0));
+        append_all(results,
+                   deliver_json(mock,
+                                envelope(mock, json_pack("{s:[o]}", "statuses",
+                                                         st)),
+                                0));
     }
     if (json_array_size(batch) > 0)
-        json_array_extend(results,
-                          deliver_json(mock,
-                                       envelope(mock, json_pack("{s:O}",
-                                                                "statuses",
-                                                                batch)),
-                                       0));
+        append_all(results,
+                   deliver_json(mock,
+                                envelope(mock, json_pack("{s:O}", "statuses",
+                                                         batch)),
+                                0));
     json_decref(batch);
     httpd_reply_json(req, 200, json_pack("{s:o}", "deliveries", results));
     json_decref(in);
