@@ -112,7 +112,8 @@ static json_t *deliver_json(struct cloud_mock *mock, json_t *notification,
     if (body != NULL)
         lowercase_escapes(body);
     for (long i = 0; body != NULL && i <= duplicates; i++)
-        json_array_append_new(statuses, json_integer(deliver(mock, body, NULL)));
+        json_array_append_new(statuses,
+                              json_integer(deliver(mock, body, NULL)));
     free(body);
     json_decref(notification);
     return statuses;
@@ -135,8 +136,8 @@ static json_t *inbound_message(json_t *in, const char *from, const char *wamid,
         json_t *reply = json_object_get(in, kinds[i]);
 
         if (json_is_object(reply))
-            return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:O}}", "from",
-                             from, "id", wamid, "timestamp", stamp, "type",
+            return json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:O}}", "from", from,
+                             "id", wamid, "timestamp", stamp, "type",
                              "interactive", "interactive", "type", kinds[i],
                              kinds[i], reply);
     }
@@ -180,16 +181,16 @@ static void handle_inbound(struct httpd_req *req, void *user)
         json_decref(in);
         return;
     }
-    value = json_pack("{s:[{s:{s:s}, s:s}], s:[o]}", "contacts", "profile",
-                      "name",
-                      json_string_value(json_object_get(in, "name"))
-                          ? json_string_value(json_object_get(in, "name"))
-                          : "Cliente",
-                      "wa_id", from, "messages", message);
+    value =
+        json_pack("{s:[{s:{s:s}, s:s}], s:[o]}", "contacts", "profile", "name",
+                  json_string_value(json_object_get(in, "name"))
+                      ? json_string_value(json_object_get(in, "name"))
+                      : "Cliente",
+                  "wa_id", from, "messages", message);
     statuses = deliver_json(mock, envelope(mock, value), duplicates);
-    httpd_reply_json(req, 200,
-                     json_pack("{s:s, s:o}", "wamid", wamid, "deliveries",
-                               statuses));
+    httpd_reply_json(
+        req, 200,
+        json_pack("{s:s, s:o}", "wamid", wamid, "deliveries", statuses));
     json_decref(in);
 }
 
@@ -211,16 +212,16 @@ static json_t *status_object(const char *wamid, const char *recipient,
     st = json_pack("{s:s, s:s, s:s, s:s}", "id", wamid, "status", status,
                    "timestamp", stamp, "recipient_id", recipient);
     if (strcmp(status, "read") != 0 && strcmp(status, "failed") != 0)
-        json_object_set_new(
-            st, "pricing",
-            json_pack("{s:b, s:s, s:s}", "billable", 1, "pricing_model", "CBP",
-                      "category", "service"));
+        json_object_set_new(st, "pricing",
+                            json_pack("{s:b, s:s, s:s}", "billable", 1,
+                                      "pricing_model", "CBP", "category",
+                                      "service"));
     if (strcmp(status, "failed") == 0)
-        json_object_set_new(st, "errors",
-                            json_pack("[{s:I, s:s}]", "code",
-                                      (json_int_t)(error_code ? error_code
-                                                              : 131026),
-                                      "title", "Message undeliverable"));
+        json_object_set_new(
+            st, "errors",
+            json_pack("[{s:I, s:s}]", "code",
+                      (json_int_t)(error_code ? error_code : 131026), "title",
+                      "Message undeliverable"));
     return st;
 }
 
@@ -251,28 +252,25 @@ static void handle_statuses(struct httpd_req *req, void *user)
     results = json_array();
     json_array_foreach(list, i, item)
     {
-        json_t *st = status_object(wamid, recipient,
-                                   json_string_value(item) ? json_string_value(
-                                                                 item)
-                                                           : "sent",
-                                   code);
+        json_t *st = status_object(
+            wamid, recipient,
+            json_string_value(item) ? json_string_value(item) : "sent", code);
 
         if (json_is_true(json_object_get(in, "batch"))) {
             json_array_append_new(batch, st);
             continue;
         }
-        append_all(results,
-                   deliver_json(mock,
-                                envelope(mock, json_pack("{s:[o]}", "statuses",
-                                                         st)),
-                                0));
+        append_all(
+            results,
+            deliver_json(
+                mock, envelope(mock, json_pack("{s:[o]}", "statuses", st)), 0));
     }
     if (json_array_size(batch) > 0)
-        append_all(results,
-                   deliver_json(mock,
-                                envelope(mock, json_pack("{s:O}", "statuses",
-                                                         batch)),
-                                0));
+        append_all(
+            results,
+            deliver_json(mock,
+                         envelope(mock, json_pack("{s:O}", "statuses", batch)),
+                         0));
     json_decref(batch);
     httpd_reply_json(req, 200, json_pack("{s:o}", "deliveries", results));
     json_decref(in);

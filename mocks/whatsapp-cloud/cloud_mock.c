@@ -20,8 +20,9 @@ static const struct {
 } errors[] = {
     { 130429, 429, "(#130429) Rate limit hit",
       "Cloud API message throughput has been reached." },
-    { 131056, 429, "(#131056) (Business Account, Consumer Account) pair rate "
-                   "limit hit",
+    { 131056, 429,
+      "(#131056) (Business Account, Consumer Account) pair rate "
+      "limit hit",
       "Too many messages sent from the sender phone number to the same "
       "recipient phone number in a short period of time." },
     { 80007, 429, "(#80007) Rate limit issues",
@@ -31,16 +32,19 @@ static const struct {
       "the customer last replied to this number." },
     { 131026, 400, "(#131026) Message undeliverable",
       "Unable to deliver the message to the recipient." },
-    { 132000, 400, "(#132000) Number of parameters does not match the "
-                   "expected number of params",
+    { 132000, 400,
+      "(#132000) Number of parameters does not match the "
+      "expected number of params",
       "The number of variable parameter values does not match the number "
       "of variables defined in the template." },
-    { 132001, 404, "(#132001) Template name does not exist in the "
-                   "translation",
+    { 132001, 404,
+      "(#132001) Template name does not exist in the "
+      "translation",
       "The template does not exist in the specified language or has not "
       "been approved." },
-    { 100, 400, "(#100) Invalid parameter", "A required parameter is "
-                                            "missing or invalid." },
+    { 100, 400, "(#100) Invalid parameter",
+      "A required parameter is "
+      "missing or invalid." },
     { 190, 401, "Invalid OAuth access token - Cannot parse access token",
       "The access token is missing or wrong." },
 };
@@ -81,8 +85,8 @@ static time_t last_inbound(struct cloud_mock *mock, const char *wa_id)
     return 0;
 }
 
-void cloud_mock_new_wamid(struct cloud_mock *mock, const char *wa_id,
-                          char *out, size_t size)
+void cloud_mock_new_wamid(struct cloud_mock *mock, const char *wa_id, char *out,
+                          size_t size)
 {
     snprintf(out, size, "wamid.HBgL%.20sFQIAERgS%012lX", wa_id,
              ++mock->next_id);
@@ -99,14 +103,13 @@ static void reply_meta_error(struct httpd_req *req, long code)
     snprintf(trace, sizeof(trace), "A%.20s", httpd_request_id(req));
     httpd_reply_json(
         req, errors[i].code == code ? errors[i].http_status : 400,
-        json_pack("{s:{s:s, s:s, s:I, s:I, s:{s:s, s:s}, s:s}}", "error",
-                  "message",
-                  errors[i].code == code ? errors[i].message : "(#0) Error",
-                  "type", "OAuthException",
-                  "code", (json_int_t)code, "error_subcode", (json_int_t)2494010,
-                  "error_data", "messaging_product", "whatsapp", "details",
-                  errors[i].code == code ? errors[i].details : "", "fbtrace_id",
-                  trace));
+        json_pack(
+            "{s:{s:s, s:s, s:I, s:I, s:{s:s, s:s}, s:s}}", "error", "message",
+            errors[i].code == code ? errors[i].message : "(#0) Error", "type",
+            "OAuthException", "code", (json_int_t)code, "error_subcode",
+            (json_int_t)2494010, "error_data", "messaging_product", "whatsapp",
+            "details", errors[i].code == code ? errors[i].details : "",
+            "fbtrace_id", trace));
 }
 
 /* Returns the number of body parameters of a template message. */
@@ -202,29 +205,27 @@ static void handle_send(struct httpd_req *req, void *user)
     if (code == 0)
         cloud_mock_new_wamid(mock, to[0] == '+' ? to + 1 : to, wamid,
                              sizeof(wamid));
-    cloud_mock_record(mock->sent,
-                      json_pack("{s:I, s:O, s:I, s:s}", "received_at",
-                                (json_int_t)time(NULL), "body", body,
-                                "error_code", (json_int_t)code, "wamid",
-                                wamid));
+    cloud_mock_record(
+        mock->sent, json_pack("{s:I, s:O, s:I, s:s}", "received_at",
+                              (json_int_t)time(NULL), "body", body,
+                              "error_code", (json_int_t)code, "wamid", wamid));
     pthread_mutex_unlock(&mock->lock);
     if (code != 0)
         reply_meta_error(req, code);
     else
-        httpd_reply_json(req, 200,
-                         json_pack("{s:s, s:[{s:s, s:s}], s:[{s:s}]}",
-                                   "messaging_product", "whatsapp", "contacts",
-                                   "input", to, "wa_id",
-                                   to[0] == '+' ? to + 1 : to, "messages", "id",
-                                   wamid));
+        httpd_reply_json(
+            req, 200,
+            json_pack("{s:s, s:[{s:s, s:s}], s:[{s:s}]}", "messaging_product",
+                      "whatsapp", "contacts", "input", to, "wa_id",
+                      to[0] == '+' ? to + 1 : to, "messages", "id", wamid));
     json_decref(body);
 }
 
 int cloud_mock_url_is_loopback(const char *url)
 {
-    static const char *const prefixes[] = { "http://127.", "http://localhost:",
-                                            "http://localhost/",
-                                            "http://[::1]" };
+    static const char *const prefixes[] = {
+        "http://127.", "http://localhost:", "http://localhost/", "http://[::1]"
+    };
 
     for (size_t i = 0; url != NULL && i < 4; i++) {
         if (strncmp(url, prefixes[i], strlen(prefixes[i])) == 0)
@@ -281,9 +282,8 @@ static int configure(struct cloud_mock *mock,
     snprintf(mock->phone_number_id, sizeof(mock->phone_number_id), "%s",
              opts->phone_number_id ? opts->phone_number_id : "106540352242922");
     mock->rate_per_second = opts->rate_per_second;
-    return parse_templates(mock,
-                           opts->templates ? opts->templates : "otp_code:1",
-                           err);
+    return parse_templates(
+        mock, opts->templates ? opts->templates : "otp_code:1", err);
 }
 
 struct cloud_mock *cloud_mock_start(const struct cloud_mock_options *opts,

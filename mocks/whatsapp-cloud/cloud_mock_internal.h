@@ -40,7 +40,7 @@ struct cloud_mock {
     struct cloud_template templates[CLOUD_MOCK_MAX_TEMPLATES];
     size_t template_count;
 
-    pthread_mutex_t lock;        /* guards everything below */
+    pthread_mutex_t lock; /* guards everything below */
     long rate_per_second;
     time_t rate_second;
     long rate_count;
@@ -49,8 +49,8 @@ struct cloud_mock {
     struct cloud_customer customers[CLOUD_MOCK_MAX_CUSTOMERS];
     size_t customer_count;
     unsigned long next_id;
-    json_t *sent;                /* array of send records */
-    json_t *deliveries;          /* array of webhook deliveries */
+    json_t *sent;       /* array of send records */
+    json_t *deliveries; /* array of webhook deliveries */
 };
 
 /* Appends record to list (under the lock), dropping it past the bound;
@@ -62,8 +62,8 @@ void cloud_mock_touch_customer(struct cloud_mock *mock, const char *wa_id,
                                long age_seconds);
 
 /* Writes a new wamid into out. */
-void cloud_mock_new_wamid(struct cloud_mock *mock, const char *wa_id,
-                          char *out, size_t size);
+void cloud_mock_new_wamid(struct cloud_mock *mock, const char *wa_id, char *out,
+                          size_t size);
 
 /* Adds the control routes to mock->srv. */
 int cloud_control_routes(struct cloud_mock *mock);

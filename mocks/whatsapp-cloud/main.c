@@ -37,8 +37,7 @@ static int load_options(const struct config *cfg,
         rc = config_require(cfg, "WHATSAPP_ACCESS_TOKEN", &opts->access_token,
                             err);
     if (rc == HITO_OK)
-        rc = config_require(cfg, "WHATSAPP_APP_SECRET", &opts->app_secret,
-                            err);
+        rc = config_require(cfg, "WHATSAPP_APP_SECRET", &opts->app_secret, err);
     if (rc != HITO_OK)
         return rc;
     snprintf(listen, size, "%.64s:%ld", host, port);
@@ -47,8 +46,8 @@ static int load_options(const struct config *cfg,
     opts->listen = listen;
     opts->webhook_url =
         config_get_default(cfg, "WHATSAPP_CLOUD_WEBHOOK_URL", webhook);
-    opts->phone_number_id = config_get_default(cfg, "WHATSAPP_PHONE_NUMBER_ID",
-                                               "106540352242922");
+    opts->phone_number_id =
+        config_get_default(cfg, "WHATSAPP_PHONE_NUMBER_ID", "106540352242922");
     opts->rate_per_second = rate;
     opts->templates = config_get_default(cfg, "WHATSAPP_CLOUD_TEMPLATES",
                                          "otp_code:1,order_update:2");
@@ -75,8 +74,7 @@ int main(void)
     }
     mock = cloud_mock_start(&opts, &err);
     if (mock == NULL) {
-        LOG_ERROR("the Cloud API emulator did not start", "error",
-                  err.message);
+        LOG_ERROR("the Cloud API emulator did not start", "error", err.message);
         goto out;
     }
     signal(SIGINT, on_signal);

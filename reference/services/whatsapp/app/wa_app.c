@@ -111,9 +111,9 @@ static int serve(struct wa_app *app, struct hito_error *err)
         .ready = ready,
         .ready_user = app,
     };
-    struct wa_http_deps http = { NULL,       wa_pg_store(app->pg),
+    struct wa_http_deps http = { NULL,          wa_pg_store(app->pg),
                                  wa_auth_check, app->auth,
-                                 on_stored,  app->relay };
+                                 on_stored,     app->relay };
 
     wa_service_define_metrics();
     app->service = wa_service_new(&app->settings.service, &deps, err);
@@ -140,7 +140,8 @@ struct wa_app *wa_app_start(const struct wa_settings *settings,
         return NULL;
     }
     app->settings = *settings;
-    if (open_adapters(app, &local) != HITO_OK || serve(app, &local) != HITO_OK) {
+    if (open_adapters(app, &local) != HITO_OK ||
+        serve(app, &local) != HITO_OK) {
         if (err != NULL)
             *err = local;
         wa_app_free(app);

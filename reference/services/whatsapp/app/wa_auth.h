@@ -16,9 +16,9 @@
 
 struct wa_auth_options {
     const char *issuer;
-    const char *audience;   /* empty: every token is rejected */
+    const char *audience; /* empty: every token is rejected */
     const char *jwks_url;
-    const char *roles;      /* comma-separated; the caller needs one */
+    const char *roles; /* comma-separated; the caller needs one */
 };
 
 struct wa_auth;

@@ -56,9 +56,9 @@ static int load_endpoints(const struct config *cfg, struct wa_settings *out,
         rc = config_get_int(cfg, "AMQP_PORT", 5672, 1, 65535, &out->amqp_port,
                             err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "AMQP_USER", "guest"),
-                       out->amqp_user, sizeof(out->amqp_user), "AMQP_USER",
-                       err);
+        rc =
+            copy_text(config_get_default(cfg, "AMQP_USER", "guest"),
+                      out->amqp_user, sizeof(out->amqp_user), "AMQP_USER", err);
     if (rc == HITO_OK)
         rc = copy_text(config_get_default(cfg, "AMQP_PASSWORD", ""),
                        out->amqp_password, sizeof(out->amqp_password),
@@ -111,8 +111,8 @@ static int load_cloud(const struct config *cfg, struct wa_settings *out,
                        out->phone_number_id, sizeof(out->phone_number_id),
                        "WHATSAPP_PHONE_NUMBER_ID", err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "WHATSAPP_CLOUD_TIMEOUT_MS", 10000, 100,
-                            60000, &out->cloud_timeout_ms, err);
+        rc = config_get_int(cfg, "WHATSAPP_CLOUD_TIMEOUT_MS", 10000, 100, 60000,
+                            &out->cloud_timeout_ms, err);
     if (rc == HITO_OK)
         rc = copy_secret(cfg, "WHATSAPP_ACCESS_TOKEN", out->access_token,
                          sizeof(out->access_token), err);
@@ -201,8 +201,8 @@ int wa_settings_load(const struct config *cfg, struct wa_settings *out,
     if (rc == HITO_OK)
         rc = load_auth(cfg, out, err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "WHATSAPP_THREADS", 16, 2, 256,
-                            &out->threads, err);
+        rc = config_get_int(cfg, "WHATSAPP_THREADS", 16, 2, 256, &out->threads,
+                            err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "WHATSAPP_MAX_BODY_BYTES", 256 * 1024, 1024,
                             4 * 1024 * 1024, &out->max_body_bytes, err);

@@ -26,7 +26,7 @@ struct wa_settings {
     char phone_number_id[64];
     char access_token[1025];
     long cloud_timeout_ms;
-    struct wa_service_options service;  /* secret, verify token, retries */
+    struct wa_service_options service; /* secret, verify token, retries */
     char auth_issuer[WA_SETTINGS_TEXT_SIZE];
     char auth_jwks_url[WA_SETTINGS_TEXT_SIZE];
     char auth_audience[WA_SETTINGS_TEXT_SIZE];

@@ -2,7 +2,8 @@
  * wa_event.h - the event published on RabbitMQ for each stored inbound
  * message (the contract with the orchestrator, docs/whatsapp.md):
  *   {"wamid","from","timestamp","type","text","interactive":{"type","id",
- *    "title"},"contact":{"name"},"phone_number_id","received_at"}
+ *    "title"},"contact":{"name"},"phone_number_id","received_at",
+ *    "received_at_ms"}
  * "text" is present for text and button messages, "interactive" for
  * button_reply and list_reply; the message id of the AMQP message is the
  * wamid.
@@ -18,8 +19,9 @@
 
 /*
  * Returns the event of m as compact JSON (the caller frees it), with
- * received_at (Unix seconds) in RFC 3339 UTC; NULL when out of memory.
+ * received_at_ms (Unix milliseconds) as is and in RFC 3339 UTC as
+ * received_at; NULL when out of memory.
  */
-char *wa_event_json(const struct wa_inbound *m, long long received_at);
+char *wa_event_json(const struct wa_inbound *m, long long received_at_ms);
 
 #endif

@@ -230,8 +230,8 @@ int wa_message_parse(const char *body, size_t len, struct wa_send_request *out,
     memset(out, 0, sizeof(*out));
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "the body is not JSON: %s", jerr.text);
+        return hito_error_set(err, HITO_ERR_INVALID, "the body is not JSON: %s",
+                              jerr.text);
     if (json_is_object(root))
         rc = build_body(root, out, err);
     else

@@ -19,18 +19,18 @@
 #define WA_MAX_BUTTONS 3
 #define WA_MAX_SECTIONS 10
 #define WA_MAX_LIST_ROWS 10
-#define WA_BUTTON_TITLE_MAX 20  /* characters */
-#define WA_ROW_TITLE_MAX 24     /* characters */
+#define WA_BUTTON_TITLE_MAX 20 /* characters */
+#define WA_ROW_TITLE_MAX 24    /* characters */
 /* SHA-256 in hex plus the NUL: the request digest idempotency compares. */
 #define WA_DIGEST_HEX_SIZE 65
 
 enum wa_kind { WA_KIND_TEXT, WA_KIND_TEMPLATE, WA_KIND_BUTTONS, WA_KIND_LIST };
 
 struct wa_send_request {
-    char to[WA_PHONE_SIZE];     /* digits only, as Meta writes wa_id */
+    char to[WA_PHONE_SIZE]; /* digits only, as Meta writes wa_id */
     enum wa_kind kind;
-    const char *type;           /* "text", "template", "interactive" */
-    json_t *cloud_body;         /* the Cloud API request body; owned */
+    const char *type;                /* "text", "template", "interactive" */
+    json_t *cloud_body;              /* the Cloud API request body; owned */
     char digest[WA_DIGEST_HEX_SIZE]; /* SHA-256 of the raw request body */
 };
 

@@ -141,8 +141,10 @@ static void reply_cloud_failure(struct wa_reply *out, int rc,
                     "cloud_api_unavailable", err->message);
         return;
     }
-    snprintf(message, sizeof(message), "the Cloud API rejected the message "
-             "with code %ld: %s", res->error_code, res->error_message);
+    snprintf(message, sizeof(message),
+             "the Cloud API rejected the message "
+             "with code %ld: %s",
+             res->error_code, res->error_message);
     reply_error(out, wa_error_is_retryable(res->error_code) ? 503 : 422,
                 "cloud_api_error", message);
     if (out->body != NULL)
@@ -177,8 +179,8 @@ static void deliver(struct wa_service *svc, const char *client_id,
                   1);
     if (svc->deps.store.ops->record_outbound(svc->deps.store.self, &rec,
                                              &err) != HITO_OK)
-        LOG_ERROR("recording an outbound message failed", "error",
-                  err.message, "wamid", rec.wamid ? rec.wamid : "");
+        LOG_ERROR("recording an outbound message failed", "error", err.message,
+                  "wamid", rec.wamid ? rec.wamid : "");
 }
 
 /* Applies the 24-hour rule; fills out and returns nonzero when it blocks. */
@@ -269,7 +271,8 @@ int wa_service_send(struct wa_service *svc, const char *client_id,
     struct hito_error err = { 0 };
 
     memset(out, 0, sizeof(*out));
-    if (key != NULL && (key[0] == '\0' || strlen(key) > WA_IDEMPOTENCY_KEY_MAX)) {
+    if (key != NULL &&
+        (key[0] == '\0' || strlen(key) > WA_IDEMPOTENCY_KEY_MAX)) {
         reply_error(out, 400, "invalid_request",
                     "Idempotency-Key must be 1 to 255 characters");
         return out->body ? HITO_OK : HITO_ERR_NOMEM;
@@ -326,11 +329,10 @@ int wa_service_receive(struct wa_service *svc, const char *body, size_t len,
     } else {
         count_received(&n, stored);
         out->status = 200;
-        out->body = json_pack("{s:I, s:I, s:I, s:I}", "messages",
-                              (json_int_t)n.message_count, "stored",
-                              (json_int_t)stored, "statuses",
-                              (json_int_t)n.status_count, "applied",
-                              (json_int_t)applied);
+        out->body = json_pack(
+            "{s:I, s:I, s:I, s:I}", "messages", (json_int_t)n.message_count,
+            "stored", (json_int_t)stored, "statuses",
+            (json_int_t)n.status_count, "applied", (json_int_t)applied);
     }
     wa_notification_clear(&n);
     return out->body ? HITO_OK : HITO_ERR_NOMEM;

@@ -18,12 +18,12 @@
 #define WA_SECRET_MAX 512
 
 struct wa_service_options {
-    unsigned char app_secret[WA_SECRET_MAX];  /* HMAC key of the webhooks */
+    unsigned char app_secret[WA_SECRET_MAX]; /* HMAC key of the webhooks */
     size_t app_secret_len;
-    char verify_token[WA_SECRET_MAX];         /* the handshake's token */
-    int max_attempts;                         /* Cloud API calls per send */
-    long backoff_base_ms;                     /* first retry delay */
-    long backoff_max_ms;                      /* cap of the doubling delay */
+    char verify_token[WA_SECRET_MAX]; /* the handshake's token */
+    int max_attempts;                 /* Cloud API calls per send */
+    long backoff_base_ms;             /* first retry delay */
+    long backoff_max_ms;              /* cap of the doubling delay */
 };
 
 struct wa_service_deps {
@@ -36,7 +36,7 @@ struct wa_service_deps {
 struct wa_reply {
     int status;
     json_t *body;
-    char text[WA_ID_SIZE];                    /* the handshake's challenge */
+    char text[WA_ID_SIZE]; /* the handshake's challenge */
 };
 
 struct wa_service;

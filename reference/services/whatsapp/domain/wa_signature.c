@@ -15,8 +15,8 @@ static int digest(const unsigned char *secret, size_t secret_len,
 {
     unsigned int len = 0;
 
-    if (HMAC(EVP_sha256(), secret, (int)secret_len,
-             (const unsigned char *)body, body_len, out, &len) == NULL ||
+    if (HMAC(EVP_sha256(), secret, (int)secret_len, (const unsigned char *)body,
+             body_len, out, &len) == NULL ||
         len != DIGEST_SIZE)
         return HITO_ERR_IO;
     return HITO_OK;

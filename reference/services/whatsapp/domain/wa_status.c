@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-static const char *const names[] = { "none", "accepted", "sent",
-                                      "delivered", "read", "failed" };
+static const char *const names[] = { "none",      "accepted", "sent",
+                                     "delivered", "read",     "failed" };
 
 enum wa_status wa_status_parse(const char *name)
 {

@@ -10,8 +10,8 @@
 #define WA_STATUS_H
 
 enum wa_status {
-    WA_STATUS_NONE = 0,  /* no status recorded yet */
-    WA_STATUS_ACCEPTED,  /* the Cloud API returned a wamid for the send */
+    WA_STATUS_NONE = 0, /* no status recorded yet */
+    WA_STATUS_ACCEPTED, /* the Cloud API returned a wamid for the send */
     WA_STATUS_SENT,
     WA_STATUS_DELIVERED,
     WA_STATUS_READ,

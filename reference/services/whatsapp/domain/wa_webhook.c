@@ -49,8 +49,7 @@ static int read_timestamp(json_t *obj, const char *where, long long *out,
     const char *value = json_string_value(json_object_get(obj, "timestamp"));
     char *end = NULL;
 
-    if (value == NULL || value[0] < '0' || value[0] > '9' ||
-        strlen(value) > 12)
+    if (value == NULL || value[0] < '0' || value[0] > '9' || strlen(value) > 12)
         return hito_error_set(err, HITO_ERR_INVALID,
                               "%s.timestamp must be Unix seconds as a string",
                               where);
@@ -85,8 +84,8 @@ static int read_interactive(json_t *msg, struct wa_inbound *m,
     const char *type = json_string_value(json_object_get(interactive, "type"));
     json_t *reply;
 
-    if (type == NULL || (strcmp(type, "button_reply") != 0 &&
-                         strcmp(type, "list_reply") != 0))
+    if (type == NULL ||
+        (strcmp(type, "button_reply") != 0 && strcmp(type, "list_reply") != 0))
         return hito_error_set(err, HITO_ERR_INVALID,
                               "%s.interactive.type must be button_reply or "
                               "list_reply",
@@ -107,17 +106,15 @@ static int read_content(json_t *msg, struct wa_inbound *m, const char *where,
                         struct hito_error *err)
 {
     if (strcmp(m->type, "text") == 0)
-        return copy_text(
-            json_string_value(json_object_get(json_object_get(msg, "text"),
-                                              "body")),
-            m, where, err);
+        return copy_text(json_string_value(json_object_get(
+                             json_object_get(msg, "text"), "body")),
+                         m, where, err);
     if (strcmp(m->type, "interactive") == 0)
         return read_interactive(msg, m, where, err);
     if (strcmp(m->type, "button") == 0)
-        return copy_text(
-            json_string_value(json_object_get(json_object_get(msg, "button"),
-                                              "text")),
-            m, where, err);
+        return copy_text(json_string_value(json_object_get(
+                             json_object_get(msg, "button"), "text")),
+                         m, where, err);
     return HITO_OK;
 }
 

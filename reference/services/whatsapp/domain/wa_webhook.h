@@ -17,24 +17,24 @@
  * POST; a body over these bounds is rejected as invalid. */
 #define WA_WEBHOOK_MAX_MESSAGES 256
 #define WA_WEBHOOK_MAX_STATUSES 256
-#define WA_ID_SIZE 256          /* wamid, status id, reply id */
-#define WA_PHONE_SIZE 32        /* wa_id and phone numbers, digits */
+#define WA_ID_SIZE 256   /* wamid, status id, reply id */
+#define WA_PHONE_SIZE 32 /* wa_id and phone numbers, digits */
 #define WA_TYPE_SIZE 32
-#define WA_NAME_SIZE 256        /* contact name, reply title (UTF-8) */
-#define WA_TEXT_MAX 4096        /* bytes of a text body */
+#define WA_NAME_SIZE 256 /* contact name, reply title (UTF-8) */
+#define WA_TEXT_MAX 4096 /* bytes of a text body */
 
 struct wa_inbound {
     char wamid[WA_ID_SIZE];
     char from[WA_PHONE_SIZE];
     char phone_number_id[WA_ID_SIZE]; /* the business number it reached */
     long long timestamp;              /* Unix seconds, as Meta stamped it */
-    char type[WA_TYPE_SIZE];          /* text, interactive, button, image, ... */
-    char *text;                       /* text body or button text; owned */
-    char reply_type[WA_TYPE_SIZE];    /* button_reply or list_reply */
+    char type[WA_TYPE_SIZE];       /* text, interactive, button, image, ... */
+    char *text;                    /* text body or button text; owned */
+    char reply_type[WA_TYPE_SIZE]; /* button_reply or list_reply */
     char reply_id[WA_ID_SIZE];
     char reply_title[WA_NAME_SIZE];
     char contact_name[WA_NAME_SIZE];
-    char *raw;                        /* the message object as JSON; owned */
+    char *raw; /* the message object as JSON; owned */
 };
 
 struct wa_status_update {
@@ -42,7 +42,7 @@ struct wa_status_update {
     enum wa_status status;
     long long timestamp;
     char recipient_id[WA_PHONE_SIZE];
-    long error_code;                  /* first errors[].code, 0 when none */
+    long error_code; /* first errors[].code, 0 when none */
     char error_title[WA_NAME_SIZE];
 };
 

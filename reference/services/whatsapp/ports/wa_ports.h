@@ -26,24 +26,24 @@
 /* A previous request with the same idempotency key. */
 struct wa_idempotency_record {
     char digest[WA_DIGEST_HEX_SIZE];
-    int response_status;           /* 0 while the first request still runs */
-    char *response_body;           /* JSON; owned, NULL while it runs */
+    int response_status; /* 0 while the first request still runs */
+    char *response_body; /* JSON; owned, NULL while it runs */
 };
 
 /* What a send led to, as stored with the outbound message. */
 struct wa_outbound_record {
     const struct wa_send_request *request;
     const char *client_id;
-    const char *wamid;             /* NULL when the Cloud API gave none */
-    long error_code;               /* Cloud API error code, 0 on success */
+    const char *wamid; /* NULL when the Cloud API gave none */
+    long error_code;   /* Cloud API error code, 0 on success */
     const char *error_message;
     int attempts;
 };
 
 /* One page of a customer's conversation, newest first. */
 struct wa_history_query {
-    const char *customer;          /* digits */
-    long long before_id;           /* 0: from the newest */
+    const char *customer; /* digits */
+    long long before_id;  /* 0: from the newest */
     int limit;
 };
 
@@ -53,8 +53,8 @@ struct wa_store_ops {
      * when reserved, HITO_ERR_CONFLICT with *existing filled (the caller
      * frees existing->response_body) when the key is taken.
      */
-    int (*idempotency_begin)(void *self, const char *client_id,
-                             const char *key, const char *digest,
+    int (*idempotency_begin)(void *self, const char *client_id, const char *key,
+                             const char *digest,
                              struct wa_idempotency_record *existing,
                              struct hito_error *err);
     /* Stores the response of a reserved key. */
@@ -62,8 +62,8 @@ struct wa_store_ops {
                               const char *key, int status, const char *body,
                               struct hito_error *err);
     /* Releases a reserved key after a failure worth retrying. */
-    int (*idempotency_abort)(void *self, const char *client_id,
-                             const char *key, struct hito_error *err);
+    int (*idempotency_abort)(void *self, const char *client_id, const char *key,
+                             struct hito_error *err);
     /* Stores in *at the Unix time of the customer's last inbound message,
      * 0 when there is none. */
     int (*last_inbound)(void *self, const char *customer, long long *at,
@@ -96,9 +96,9 @@ struct wa_store {
 
 /* Outcome of one Cloud API call. */
 struct wa_cloud_result {
-    long http_status;              /* 0 when no response arrived */
-    char wamid[WA_ID_SIZE];        /* set on success */
-    long error_code;               /* error.code of Meta's error body */
+    long http_status;       /* 0 when no response arrived */
+    char wamid[WA_ID_SIZE]; /* set on success */
+    long error_code;        /* error.code of Meta's error body */
     char error_message[WA_CLOUD_MESSAGE_SIZE];
 };
 
@@ -123,7 +123,7 @@ struct wa_outbox_event {
     long long id;
     char wamid[WA_ID_SIZE];
     char routing_key[WA_TYPE_SIZE + 16];
-    char *body;                    /* owned */
+    char *body; /* owned */
     char correlation_id[WA_ID_SIZE];
 };
 
@@ -145,7 +145,7 @@ struct wa_outbox {
 };
 
 struct wa_clock {
-    long long (*now)(void);        /* Unix seconds */
+    long long (*now)(void); /* Unix seconds */
     void (*sleep_ms)(long ms);
 };
 

@@ -247,9 +247,9 @@ static void send_retried_after_throughput_error(void **state)
     (void)state;
     random_phone(phone, sizeof(phone));
     inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
-    assert_int_equal(emulator("/__emulator/faults",
-                              "{\"code\":130429,\"count\":1}", NULL),
-                     200);
+    assert_int_equal(
+        emulator("/__emulator/faults", "{\"code\":130429,\"count\":1}", NULL),
+        200);
     assert_int_equal(send_text(phone, &reply), 200);
     assert_non_null(json_string_value(json_object_get(reply, "message_id")));
     count_sends(phone, 130429, &all, &limited);
@@ -268,9 +268,9 @@ static void permanent_error_not_retried(void **state)
     (void)state;
     random_phone(phone, sizeof(phone));
     inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
-    assert_int_equal(emulator("/__emulator/faults",
-                              "{\"code\":131026,\"count\":1}", NULL),
-                     200);
+    assert_int_equal(
+        emulator("/__emulator/faults", "{\"code\":131026,\"count\":1}", NULL),
+        200);
     assert_int_equal(send_text(phone, &reply), 422);
     count_sends(phone, 131026, &all, &undeliverable);
     assert_int_equal(all, 1);

@@ -35,12 +35,12 @@ static void message_text_builds_cloud_body(void **state)
                      HITO_OK);
     assert_int_equal(req.kind, WA_KIND_TEXT);
     assert_string_equal(req.to, "34600111222");
-    assert_string_equal(json_string_value(json_object_get(
-                            req.cloud_body, "messaging_product")),
-                        "whatsapp");
-    assert_string_equal(json_string_value(json_object_get(
-                            req.cloud_body, "recipient_type")),
-                        "individual");
+    assert_string_equal(
+        json_string_value(json_object_get(req.cloud_body, "messaging_product")),
+        "whatsapp");
+    assert_string_equal(
+        json_string_value(json_object_get(req.cloud_body, "recipient_type")),
+        "individual");
     assert_int_equal(strlen(req.digest), 64);
     wa_send_request_clear(&req);
 }
@@ -62,10 +62,12 @@ static void message_digest_follows_body(void **state)
     struct wa_send_request a, b;
 
     (void)state;
-    parse("{\"to\":\"34600111222\",\"type\":\"text\",\"text\":{\"body\":\"a\"}}",
-          &a, NULL);
-    parse("{\"to\":\"34600111222\",\"type\":\"text\",\"text\":{\"body\":\"b\"}}",
-          &b, NULL);
+    parse(
+        "{\"to\":\"34600111222\",\"type\":\"text\",\"text\":{\"body\":\"a\"}}",
+        &a, NULL);
+    parse(
+        "{\"to\":\"34600111222\",\"type\":\"text\",\"text\":{\"body\":\"b\"}}",
+        &b, NULL);
     assert_string_not_equal(a.digest, b.digest);
     wa_send_request_clear(&a);
     wa_send_request_clear(&b);
@@ -134,15 +136,16 @@ static void message_button_title_counts_characters(void **state)
 /* Builds a list message with sections sections of rows rows each. */
 static void list_body(char *out, size_t size, int sections, int rows)
 {
-    size_t n = (size_t)snprintf(out, size,
-                                "{\"to\":\"34600111222\",\"type\":"
-                                "\"interactive\",\"interactive\":{\"type\":"
-                                "\"list\",\"body\":{\"text\":\"Menu\"},"
-                                "\"action\":{\"button\":\"Ver\",\"sections\":[");
+    size_t n =
+        (size_t)snprintf(out, size,
+                         "{\"to\":\"34600111222\",\"type\":"
+                         "\"interactive\",\"interactive\":{\"type\":"
+                         "\"list\",\"body\":{\"text\":\"Menu\"},"
+                         "\"action\":{\"button\":\"Ver\",\"sections\":[");
 
     for (int s = 0; s < sections; s++) {
-        n += (size_t)snprintf(out + n, size - n, "%s{\"title\":\"S\",\"rows\":[",
-                              s ? "," : "");
+        n += (size_t)snprintf(out + n, size - n,
+                              "%s{\"title\":\"S\",\"rows\":[", s ? "," : "");
         for (int r = 0; r < rows; r++)
             n += (size_t)snprintf(out + n, size - n,
                                   "%s{\"id\":\"r%d_%d\",\"title\":\"Row\"}",

@@ -44,8 +44,7 @@ static int idem_begin(void *self, const char *client_id, const char *key,
 {
     (void)self, (void)client_id, (void)err;
     if (fake.key_taken && strcmp(fake.key, key) == 0) {
-        snprintf(existing->digest, sizeof(existing->digest), "%s",
-                 fake.digest);
+        snprintf(existing->digest, sizeof(existing->digest), "%s", fake.digest);
         existing->response_status = fake.response_status;
         existing->response_body =
             fake.response_status ? strdup(fake.response) : NULL;
@@ -107,8 +106,8 @@ static const struct wa_store_ops store_ops = {
     record_outbound, store_notification, NULL,       NULL,
 };
 
-static int cloud_send(void *self, const char *body,
-                      struct wa_cloud_result *out, struct hito_error *err)
+static int cloud_send(void *self, const char *body, struct wa_cloud_result *out,
+                      struct hito_error *err)
 {
     long code = fake.script[fake.calls < fake.script_len ? fake.calls
                                                          : fake.script_len - 1];
@@ -262,10 +261,10 @@ static void send_permanent_error_not_retried(void **state)
         assert_int_equal(fake.calls, 1);
         assert_int_equal(fake.sleeps, 0);
         assert_int_equal(fake.recorded_error, codes[i]);
-        assert_int_equal(json_integer_value(json_object_get(
-                             json_object_get(reply.body, "error"),
-                             "cloud_code")),
-                         codes[i]);
+        assert_int_equal(
+            json_integer_value(json_object_get(
+                json_object_get(reply.body, "error"), "cloud_code")),
+            codes[i]);
         wa_reply_clear(&reply);
     }
 }
@@ -329,8 +328,8 @@ static void receive_signed_body(void **state)
     char signature[WA_SIGNATURE_SIZE];
     struct wa_reply reply;
 
-    wa_signature_compute((const unsigned char *)SECRET, strlen(SECRET),
-                         webhook, strlen(webhook), signature);
+    wa_signature_compute((const unsigned char *)SECRET, strlen(SECRET), webhook,
+                         strlen(webhook), signature);
     wa_service_receive(*state, webhook, strlen(webhook), signature, "req-1",
                        &reply);
     assert_int_equal(reply.status, 200);
@@ -352,8 +351,7 @@ static void receive_wrong_signature(void **state)
     assert_int_equal(reply.status, 401);
     assert_int_equal(fake.stored_notifications, 0);
     wa_reply_clear(&reply);
-    wa_service_receive(*state, webhook, strlen(webhook), NULL, "req-1",
-                       &reply);
+    wa_service_receive(*state, webhook, strlen(webhook), NULL, "req-1", &reply);
     assert_int_equal(reply.status, 401);
     wa_reply_clear(&reply);
 }
@@ -405,14 +403,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(send_retries_are_bounded, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(send_permanent_error_not_retried,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(send_permanent_error_not_retried, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(send_idempotent_replay, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(send_idempotent_other_body, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(send_transient_failure_frees_key,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(send_transient_failure_frees_key, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(send_invalid_body, setup, teardown),
         cmocka_unit_test_setup_teardown(receive_signed_body, setup, teardown),
         cmocka_unit_test_setup_teardown(receive_wrong_signature, setup,

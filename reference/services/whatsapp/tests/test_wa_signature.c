@@ -20,8 +20,7 @@ static const char escaped_body[] =
 static const char utf8_body[] =
     "{\"text\":{\"body\":\"Caf\xc3\xa9 https://hito.example\"}}";
 
-static int verify(const char *body, const char *header,
-                  struct hito_error *err)
+static int verify(const char *body, const char *header, struct hito_error *err)
 {
     return wa_signature_verify((const unsigned char *)SECRET, strlen(SECRET),
                                body, strlen(body), header, err);
@@ -121,8 +120,7 @@ static void signature_malformed_header(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
-        assert_int_equal(verify(escaped_body, headers[i], &err),
-                         HITO_ERR_AUTH);
+        assert_int_equal(verify(escaped_body, headers[i], &err), HITO_ERR_AUTH);
         assert_non_null(strstr(err.message, "malformed"));
     }
 }

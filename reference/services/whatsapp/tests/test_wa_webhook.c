@@ -81,7 +81,8 @@ static void check_valid(const char *name)
     if (n.message_count > 0) {
         check_field(expected, "wamid", n.messages[0].wamid);
         check_field(expected, "type", n.messages[0].type);
-        check_field(expected, "text", n.messages[0].text ? n.messages[0].text : "");
+        check_field(expected, "text",
+                    n.messages[0].text ? n.messages[0].text : "");
         check_field(expected, "reply_type", n.messages[0].reply_type);
         check_field(expected, "reply_id", n.messages[0].reply_id);
         check_field(expected, "reply_title", n.messages[0].reply_title);
@@ -164,8 +165,8 @@ static void webhook_too_many_messages(void **state)
                        "{\"messages\":[";
     const char *item = "{\"from\":\"34600111222\",\"id\":\"wamid.X\","
                        "\"timestamp\":\"1\",\"type\":\"image\"}";
-    size_t cap = strlen(head) + (WA_WEBHOOK_MAX_MESSAGES + 1) *
-                                    (strlen(item) + 1) + 16;
+    size_t cap =
+        strlen(head) + (WA_WEBHOOK_MAX_MESSAGES + 1) * (strlen(item) + 1) + 16;
     char *body = malloc(cap);
     struct wa_notification n;
     struct hito_error err = { 0 };

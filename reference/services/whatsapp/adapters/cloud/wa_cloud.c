@@ -38,8 +38,8 @@ struct wa_cloud_client *wa_cloud_new(const struct wa_cloud_options *opts,
         return NULL;
     }
     if (snprintf(client->url, sizeof(client->url), "%s/%s/%s/messages",
-                 opts->base_url, opts->version, opts->phone_number_id) >=
-        (int)sizeof(client->url)) {
+                 opts->base_url, opts->version,
+                 opts->phone_number_id) >= (int)sizeof(client->url)) {
         hito_error_set(err, HITO_ERR_INVALID, "the Cloud API URL is too long");
         free(client);
         return NULL;
@@ -79,8 +79,8 @@ static void read_reply(const struct httpc_response *res,
         /* A 2xx without a wamid is a failure the caller must not retry. */
         if (out->http_status >= 200 && out->http_status < 300)
             out->http_status = 502;
-        out->error_code = (long)json_integer_value(
-            json_object_get(error, "code"));
+        out->error_code =
+            (long)json_integer_value(json_object_get(error, "code"));
         snprintf(out->error_message, sizeof(out->error_message), "%s",
                  message ? message : "no error message in the reply");
     }

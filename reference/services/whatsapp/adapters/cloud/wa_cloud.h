@@ -13,8 +13,8 @@
 #define WA_CLOUD_TOKEN_MAX 1024
 
 struct wa_cloud_options {
-    const char *base_url;        /* https://graph.facebook.com, or the emulator */
-    const char *version;         /* "v21.0" */
+    const char *base_url; /* https://graph.facebook.com, or the emulator */
+    const char *version;  /* "v21.0" */
     const char *phone_number_id;
     const char *access_token;
     long timeout_ms;

@@ -44,8 +44,7 @@ static void send_reply(struct httpd_req *req, struct wa_reply *reply)
         return;
     }
     if (json_is_object(json_object_get(reply->body, "error")))
-        json_object_set_new(json_object_get(reply->body, "error"),
-                            "request_id",
+        json_object_set_new(json_object_get(reply->body, "error"), "request_id",
                             json_string(httpd_request_id(req)));
     httpd_reply_json(req, reply->status, json_incref(reply->body));
 }
@@ -62,8 +61,8 @@ static void handle_send(struct httpd_req *req, void *user)
         return;
     body = httpd_body(req, &len);
     wa_service_send(http->deps.service, client_id,
-                    httpd_header(req, "Idempotency-Key"), body ? body : "",
-                    len, &reply);
+                    httpd_header(req, "Idempotency-Key"), body ? body : "", len,
+                    &reply);
     send_reply(req, &reply);
     wa_reply_clear(&reply);
 }
@@ -155,8 +154,8 @@ static void handle_history(struct httpd_req *req, void *user)
     q.customer = customer[0] == '+' ? customer + 1 : customer;
     q.before_id = before;
     q.limit = (int)limit;
-    err.code = http->deps.store.ops->history(http->deps.store.self, &q, &page,
-                                             &err);
+    err.code =
+        http->deps.store.ops->history(http->deps.store.self, &q, &page, &err);
     if (err.code != HITO_OK)
         reply_store_error(req, &err);
     else

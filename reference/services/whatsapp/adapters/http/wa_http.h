@@ -33,10 +33,10 @@ typedef int (*wa_http_authenticate_fn)(void *user, const char *authorization,
 
 struct wa_http_deps {
     struct wa_service *service;
-    struct wa_store store;             /* for the two queries */
+    struct wa_store store; /* for the two queries */
     wa_http_authenticate_fn authenticate;
     void *authenticate_user;
-    void (*on_stored)(void *user);     /* after a webhook stored messages */
+    void (*on_stored)(void *user); /* after a webhook stored messages */
     void *on_stored_user;
 };
 

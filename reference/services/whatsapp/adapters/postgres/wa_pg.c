@@ -48,8 +48,8 @@ static int exec(struct wa_pg *pg, const char *sql, int nparams,
     return rc;
 }
 
-static int idempotency_begin(void *self, const char *client_id,
-                             const char *key, const char *digest,
+static int idempotency_begin(void *self, const char *client_id, const char *key,
+                             const char *digest,
                              struct wa_idempotency_record *existing,
                              struct hito_error *err)
 {
@@ -102,8 +102,8 @@ static int idempotency_finish(void *self, const char *client_id,
     return exec(self, sql, 4, params, NULL, err);
 }
 
-static int idempotency_abort(void *self, const char *client_id,
-                             const char *key, struct hito_error *err)
+static int idempotency_abort(void *self, const char *client_id, const char *key,
+                             struct hito_error *err)
 {
     static const char sql[] = "DELETE FROM wa_idempotency WHERE client_id = "
                               "$1 AND key = $2 AND response_status IS NULL";
@@ -248,6 +248,7 @@ static int insert_inbound(PGconn *conn, const struct wa_inbound *m,
     const char *outbox_params[] = { m->wamid, routing_key, NULL,
                                     correlation_id };
     PGresult *res = NULL;
+    struct timespec now;
     char *event;
     int rc;
 
@@ -261,7 +262,9 @@ static int insert_inbound(PGconn *conn, const struct wa_inbound *m,
     (*stored)++;
     snprintf(routing_key, sizeof(routing_key), WA_EVENT_ROUTING_PREFIX "%s",
              m->type);
-    event = wa_event_json(m, (long long)time(NULL));
+    clock_gettime(CLOCK_REALTIME, &now);
+    event =
+        wa_event_json(m, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
     if (event == NULL)
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
     outbox_params[2] = event;
@@ -296,8 +299,8 @@ static int insert_status(PGconn *conn, const struct wa_status_update *s,
     snprintf(code, sizeof(code), "%ld", s->error_code);
     rc = db_exec(conn, insert, 6, params, &res, err);
     if (rc == HITO_OK && PQntuples(res) == 1)
-        rc = apply_status(conn, s->wamid, s->status, s->error_code, &moved,
-                          err);
+        rc =
+            apply_status(conn, s->wamid, s->status, s->error_code, &moved, err);
     PQclear(res);
     if (rc == HITO_OK && moved) {
         (*applied)++;
@@ -321,8 +324,7 @@ static int store_notification(void *self, const struct wa_notification *n,
         return rc;
     rc = db_exec(conn, "BEGIN", 0, NULL, NULL, err);
     for (size_t i = 0; rc == HITO_OK && i < n->message_count; i++)
-        rc = insert_inbound(conn, &n->messages[i], correlation_id, stored,
-                            err);
+        rc = insert_inbound(conn, &n->messages[i], correlation_id, stored, err);
     for (size_t i = 0; rc == HITO_OK && i < n->status_count; i++)
         rc = insert_status(conn, &n->statuses[i], applied, err);
     if (rc == HITO_OK)
@@ -346,9 +348,9 @@ static json_t *rows_to_array(PGresult *res)
 }
 
 #define MESSAGE_JSON                                                           \
-    "json_build_object('id', m.id, 'wamid', m.wamid, 'direction', "          \
-    "m.direction, 'customer', m.customer, 'type', m.type, 'status', "        \
-    "m.status, 'error_code', m.error_code, 'error_message', "                \
+    "json_build_object('id', m.id, 'wamid', m.wamid, 'direction', "            \
+    "m.direction, 'customer', m.customer, 'type', m.type, 'status', "          \
+    "m.status, 'error_code', m.error_code, 'error_message', "                  \
     "m.error_message, 'message_at', m.message_at, 'body', m.body"
 
 static int history(void *self, const struct wa_history_query *q, json_t **out,
@@ -369,10 +371,10 @@ static int history(void *self, const struct wa_history_query *q, json_t **out,
     rc = exec(self, sql, 3, params, &res, err);
     if (rc != HITO_OK)
         return rc;
-    next = PQntuples(res) == q->limit
-               ? json_integer(strtoll(PQgetvalue(res, q->limit - 1, 1), NULL,
-                                      10))
-               : json_null();
+    next =
+        PQntuples(res) == q->limit
+            ? json_integer(strtoll(PQgetvalue(res, q->limit - 1, 1), NULL, 10))
+            : json_null();
     *out = json_pack("{s:s, s:o, s:o}", "customer", q->customer, "messages",
                      rows_to_array(res), "next_before", next);
     PQclear(res);
@@ -395,8 +397,8 @@ static int message(void *self, const char *wamid, json_t **out,
 
     rc = exec(self, sql, 1, params, &res, err);
     if (rc == HITO_OK && PQntuples(res) == 0)
-        rc = hito_error_set(err, HITO_ERR_NOT_FOUND, "no message %.100s",
-                            wamid);
+        rc =
+            hito_error_set(err, HITO_ERR_NOT_FOUND, "no message %.100s", wamid);
     if (rc == HITO_OK) {
         *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
         if (*out == NULL)

@@ -27,7 +27,7 @@ struct wa_relay {
     pthread_t thread;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    int pending;                /* notified since the last round */
+    int pending; /* notified since the last round */
     int stop;
 };
 
@@ -169,8 +169,7 @@ static void *relay_main(void *arg)
 }
 
 struct wa_relay *wa_relay_start(const struct wa_relay_options *opts,
-                                struct wa_outbox outbox,
-                                struct hito_error *err)
+                                struct wa_outbox outbox, struct hito_error *err)
 {
     struct wa_relay *relay = calloc(1, sizeof(*relay));
 
@@ -189,8 +188,10 @@ struct wa_relay *wa_relay_start(const struct wa_relay_options *opts,
     relay->opts.mq.vhost = relay->vhost;
     relay->opts.mq.name = "whatsapp-outbox-relay";
     relay->outbox = outbox;
-    metrics_define(METRIC_DEPTH, "Inbound-message events not yet confirmed "
-                                 "by RabbitMQ", METRICS_GAUGE);
+    metrics_define(METRIC_DEPTH,
+                   "Inbound-message events not yet confirmed "
+                   "by RabbitMQ",
+                   METRICS_GAUGE);
     metrics_define(METRIC_PUBLISHED, "Outbox events published and confirmed",
                    METRICS_COUNTER);
     pthread_mutex_init(&relay->lock, NULL);

@@ -18,10 +18,10 @@
 #define WA_RELAY_BATCH 64
 
 struct wa_relay_options {
-    struct mq_options mq;       /* strings are copied */
-    long poll_ms;               /* longest wait between rounds when idle */
-    long retry_max_ms;          /* cap of the backoff after a failure */
-    long publish_timeout_ms;    /* per event, confirms included */
+    struct mq_options mq;    /* strings are copied */
+    long poll_ms;            /* longest wait between rounds when idle */
+    long retry_max_ms;       /* cap of the backoff after a failure */
+    long publish_timeout_ms; /* per event, confirms included */
 };
 
 struct wa_relay;
