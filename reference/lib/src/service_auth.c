@@ -100,6 +100,20 @@ int service_roles_parse(struct service_roles *out, const char *list,
     return HITO_OK;
 }
 
+int service_roles_load(const struct config *cfg, const char *key,
+                       const char *fallback, struct service_roles *out,
+                       struct hito_error *err)
+{
+    struct hito_error detail = { 0 };
+    int rc;
+
+    rc = service_roles_parse(out, config_get_default(cfg, key, fallback),
+                             &detail);
+    if (rc != HITO_OK)
+        return hito_error_set(err, rc, "%s: %s", key, detail.message);
+    return HITO_OK;
+}
+
 struct service_auth *service_auth_new(const struct service_auth_settings *s,
                                       struct hito_error *err)
 {

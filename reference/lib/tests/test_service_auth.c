@@ -197,6 +197,27 @@ static void roles_parse_rejects_bad_lists(void **state)
                      HITO_ERR_INVALID);
 }
 
+static void roles_load_names_key(void **state)
+{
+    struct config *cfg = config_new();
+    struct hito_error err = { 0 };
+    struct service_roles r;
+
+    (void)state;
+    assert_int_equal(service_roles_load(cfg, "OTP_AUTH_ROLES", "admin", &r,
+                                        NULL),
+                     HITO_OK);
+    assert_int_equal(r.count, 1);
+    assert_string_equal(r.names[0], "admin");
+    assert_int_equal(config_set(cfg, "OTP_AUTH_ROLES", "a b c d e f g h i"),
+                     HITO_OK);
+    assert_int_equal(service_roles_load(cfg, "OTP_AUTH_ROLES", "admin", &r,
+                                        &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "OTP_AUTH_ROLES"));
+    config_free(cfg);
+}
+
 static void check_accepts_role(void **state)
 {
     char *token = sign(TEST_ISSUER, "\"roles\":[\"support\"],"
@@ -366,6 +387,7 @@ int main(void)
         "ZITADEL_PORT",        "ZITADEL_PROJECT_ID",  "ZITADEL_EXTERNAL_DOMAIN",
         "OTP_AUTH_ISSUER",     "OTP_AUTH_JWKS_URL",   "OTP_AUTH_AUDIENCE",
         "IABOT_AUTH_ISSUER",   "IABOT_AUTH_JWKS_URL", "IABOT_AUTH_AUDIENCE",
+        "OTP_AUTH_ROLES",
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(settings_default_to_stack_zitadel),
@@ -373,6 +395,7 @@ int main(void)
         cmocka_unit_test(settings_reject_long_value),
         cmocka_unit_test(roles_parse_commas_and_spaces),
         cmocka_unit_test(roles_parse_rejects_bad_lists),
+        cmocka_unit_test(roles_load_names_key),
         cmocka_unit_test(check_accepts_role),
         cmocka_unit_test(check_forbids_other_roles),
         cmocka_unit_test(check_rejects_missing_bearer),

@@ -69,6 +69,14 @@ int service_roles_parse(struct service_roles *out, const char *list,
                         struct hito_error *err);
 
 /*
+ * Parses the role list of setting key, or fallback when the key is unset or
+ * empty. Errors as service_roles_parse, with the key in the message.
+ */
+int service_roles_load(const struct config *cfg, const char *key,
+                       const char *fallback, struct service_roles *out,
+                       struct hito_error *err);
+
+/*
  * Creates the authenticator; the settings are copied and the keys are
  * fetched on first use. Returns NULL with err filled: HITO_ERR_NOMEM, or
  * HITO_ERR_INVALID for a bad JWKS URL.
