@@ -4,22 +4,13 @@
  * (see README.md), so the working directory must be the repository root.
  * It runs until SIGINT or SIGTERM.
  */
-#include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "hito/config.h"
 #include "hito/log.h"
+#include "hito/service.h"
 #include "otp_app.h"
 #include "otp_settings.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 int main(void)
 {
@@ -27,14 +18,12 @@ int main(void)
     struct hito_error err = { 0 };
     struct otp_settings *settings = calloc(1, sizeof(*settings));
     struct otp_app *app = NULL;
-    int level;
     int status = 1;
 
     if (cfg == NULL || settings == NULL)
-        return 1;
-    level = log_level_parse(config_get_default(cfg, "LOG_LEVEL", "info"));
-    log_init("otp", level < 0 ? LOG_LEVEL_INFO : (enum log_level)level, NULL);
-    if (otp_settings_load_profile(cfg, &err) != HITO_OK ||
+        goto out;
+    service_log_init("otp", cfg);
+    if (service_load_profile(cfg, &err) != HITO_OK ||
         otp_settings_load(cfg, settings, &err) != HITO_OK) {
         LOG_ERROR("invalid settings", "error", err.message);
         goto out;
@@ -44,17 +33,15 @@ int main(void)
         LOG_ERROR("the OTP service did not start", "error", err.message);
         goto out;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     LOG_INFO("OTP service started", "listen", settings->listen);
-    while (!stop_requested)
-        pause();
+    service_wait_for_stop();
     LOG_INFO("OTP service stopping");
     status = 0;
 
 out:
     otp_app_free(app);
-    otp_settings_clear(settings);
+    if (settings != NULL)
+        otp_settings_clear(settings);
     free(settings);
     config_free(cfg);
     return status;

@@ -4,11 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 
-#include "hito/db.h"
+#include "hito/service.h"
 #include "otp_code.h"
 #include "otp_service.h"
 
@@ -143,31 +142,24 @@ static int load_limits(const struct config *cfg, struct otp_policy *policy,
 static int load_endpoints(const struct config *cfg, struct otp_settings *out,
                           struct hito_error *err)
 {
-    const char *host = config_get_default(cfg, "HITO_HOST", "127.0.0.1");
-    const char *pg_password = NULL;
-    long otp_port = 0, pg_port = 0;
+    struct redisc_options redis;
     int rc;
 
-    rc = config_get_int(cfg, "OTP_PORT", 0, 0, 65535, &otp_port, err);
+    rc = service_listen_address(cfg, "OTP_PORT", out->listen,
+                                sizeof(out->listen), err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "REDIS_PORT", 6379, 1, 65535, &out->redis_port,
-                            err);
+        rc = service_redis_options(cfg, &redis, err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "PG_PORT", 5432, 1, 65535, &pg_port, err);
+        rc = service_pg_conninfo(cfg, "otp", out->pg_conninfo,
+                                 sizeof(out->pg_conninfo), err);
     if (rc == HITO_OK)
-        rc = config_require(cfg, "PG_PASSWORD_OTP", &pg_password, err);
-    if (rc != HITO_OK)
-        return rc;
-
-    snprintf(out->listen, sizeof(out->listen), "%s:%ld", host, otp_port);
-    snprintf(out->redis_host, sizeof(out->redis_host), "%s", host);
-    snprintf(out->redis_password, sizeof(out->redis_password), "%s",
-             config_get_default(cfg, "REDIS_PASSWORD", ""));
-    if (db_conninfo(out->pg_conninfo, sizeof(out->pg_conninfo), host,
-                    (int)pg_port, "otp", "otp", pg_password) != HITO_OK)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "PG_PASSWORD_OTP is too long");
-    return HITO_OK;
+        rc = copy_text(redis.host, out->redis_host, sizeof(out->redis_host),
+                       "HITO_HOST", err);
+    if (rc == HITO_OK)
+        rc = copy_text(redis.password, out->redis_password,
+                       sizeof(out->redis_password), "REDIS_PASSWORD", err);
+    out->redis_port = redis.port;
+    return rc;
 }
 
 /*
@@ -195,7 +187,7 @@ static int load_client(const struct config *cfg, struct otp_settings *out,
     if (rc != HITO_OK)
         return rc;
     snprintf(out->token_url, sizeof(out->token_url), "%.200s/oauth/v2/token",
-             out->auth_issuer);
+             out->auth.issuer);
     rc =
         copy_text(config_get_default(cfg, "OTP_TOKEN_URL", out->token_url),
                   out->token_url, sizeof(out->token_url), "OTP_TOKEN_URL", err);
@@ -209,47 +201,19 @@ static int load_client(const struct config *cfg, struct otp_settings *out,
     return rc;
 }
 
-/*
- * Service tokens come from the stack's ZITADEL unless OTP_AUTH_ISSUER and
- * OTP_AUTH_JWKS_URL are set. The issuer is spelled with "localhost"
- * as ZITADEL writes it into "iss", and /oauth/v2/keys is its JWKS path. The
- * audience (the project id) exists only once ZITADEL is provisioned, so it
- * has no default.
- */
+/* Service tokens: see service_auth_settings_load for the defaults. */
 static int load_auth(const struct config *cfg, struct otp_settings *out,
                      struct hito_error *err)
 {
-    const char *issuer = config_get(cfg, "OTP_AUTH_ISSUER");
-    const char *jwks = config_get(cfg, "OTP_AUTH_JWKS_URL");
-    int rc = HITO_OK;
+    int rc;
 
-    if (issuer != NULL && issuer[0] != '\0')
-        rc = copy_text(issuer, out->auth_issuer, sizeof(out->auth_issuer),
-                       "OTP_AUTH_ISSUER", err);
-    else
-        snprintf(out->auth_issuer, sizeof(out->auth_issuer),
-                 "http://localhost:%s",
-                 config_get_default(cfg, "ZITADEL_PORT", "8080"));
-    if (rc == HITO_OK && jwks != NULL && jwks[0] != '\0')
-        rc = copy_text(jwks, out->auth_jwks_url, sizeof(out->auth_jwks_url),
-                       "OTP_AUTH_JWKS_URL", err);
-    else if (rc == HITO_OK)
-        snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url),
-                 "%.200s/oauth/v2/keys", out->auth_issuer);
+    rc = service_auth_settings_load(cfg, "OTP", &out->auth, err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(
-                           cfg, "OTP_AUTH_AUDIENCE",
-                           config_get_default(cfg, "ZITADEL_PROJECT_ID", "")),
-                       out->auth_audience, sizeof(out->auth_audience),
-                       "OTP_AUTH_AUDIENCE", err);
+        rc = service_roles_load(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES,
+                                &out->callers, err);
     if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(cfg, "OTP_AUTH_ROLES", OTP_DEFAULT_CALLER_ROLES),
-            out->auth_roles, sizeof(out->auth_roles), "OTP_AUTH_ROLES", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_TOTP_ENROL_ROLES", "admin"),
-                       out->auth_enrol_roles, sizeof(out->auth_enrol_roles),
-                       "OTP_TOTP_ENROL_ROLES", err);
+        rc = service_roles_load(cfg, "OTP_TOTP_ENROL_ROLES", "admin",
+                                &out->enrollers, err);
     if (rc == HITO_OK)
         rc = load_client(cfg, out, err);
     return rc;
@@ -332,22 +296,6 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
     if (rc != HITO_OK)
         otp_settings_clear(out);
     return rc;
-}
-
-int otp_settings_load_profile(struct config *cfg, struct hito_error *err)
-{
-    const char *env = getenv("HITO_ENV");
-    char path[OTP_SETTINGS_TEXT_SIZE];
-    int rc;
-
-    rc = config_load_profile(cfg, NULL, err);
-    if (rc != HITO_OK)
-        return rc;
-    snprintf(path, sizeof(path), "run/%.64s/zitadel.env",
-             env && env[0] ? env : "dev");
-    if (access(path, R_OK) != 0)
-        return HITO_OK;
-    return config_load_file(cfg, path, err);
 }
 
 void otp_settings_clear(struct otp_settings *settings)

@@ -11,6 +11,7 @@
 
 #include "hito/config.h"
 #include "hito/err.h"
+#include "hito/service_auth.h"
 #include "otp_policy.h"
 
 #define OTP_SETTINGS_TEXT_SIZE 256
@@ -36,12 +37,9 @@ struct otp_settings {
     char client_secret[OTP_SETTINGS_TEXT_SIZE];
     char token_url[OTP_SETTINGS_TEXT_SIZE];
     char token_scope[2 * OTP_SETTINGS_TEXT_SIZE];
-    char auth_issuer[OTP_SETTINGS_TEXT_SIZE];   /* service tokens: iss */
-    char auth_audience[OTP_SETTINGS_TEXT_SIZE]; /* service tokens: aud */
-    char auth_jwks_url[OTP_SETTINGS_TEXT_SIZE];
-    char auth_roles[OTP_SETTINGS_TEXT_SIZE]; /* caller needs one of them */
-    char auth_enrol_roles[OTP_SETTINGS_TEXT_SIZE]; /* the same for TOTP
-                                                      enrolment */
+    struct service_auth_settings auth; /* OTP_AUTH_*: service tokens */
+    struct service_roles callers;      /* OTP_AUTH_ROLES */
+    struct service_roles enrollers;    /* OTP_TOTP_ENROL_ROLES */
     char migrations_dir[2 * OTP_SETTINGS_TEXT_SIZE];
     unsigned char hmac_key[OTP_SETTINGS_KEY_MAX]; /* OTP_HMAC_KEY */
     size_t hmac_key_len;
@@ -59,13 +57,6 @@ struct otp_settings {
  */
 int otp_settings_load(const struct config *cfg, struct otp_settings *out,
                       struct hito_error *err);
-
-/*
- * Loads the profile of $HITO_ENV (config_load_profile) and, when it exists,
- * run/$HITO_ENV/zitadel.env, which ZITADEL provisioning writes (project id,
- * client credentials).
- */
-int otp_settings_load_profile(struct config *cfg, struct hito_error *err);
 
 /* Overwrites the secrets that settings contains. */
 void otp_settings_clear(struct otp_settings *settings);

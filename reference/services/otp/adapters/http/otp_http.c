@@ -8,6 +8,7 @@
 
 #include "hito/log.h"
 #include "hito/metrics.h"
+#include "hito/service_auth.h"
 
 #define OTP_LABELS_SIZE 160
 #define OTP_NUMBER_SIZE 24
@@ -64,7 +65,7 @@ static void count(const char *name, const char *purpose, const char *result)
     metrics_add(name, labels, 1);
 }
 
-/* Sends 401 or 503 and returns nonzero when the caller is not authenticated. */
+/* Sends 401, 403 or 503 and returns nonzero when the caller may not go on. */
 static int authenticate(struct otp_http *http, otp_http_authenticate_fn check,
                         struct httpd_req *req, char *client_id)
 {
@@ -75,14 +76,7 @@ static int authenticate(struct otp_http *http, otp_http_authenticate_fn check,
                client_id, OTP_HTTP_CLIENT_ID_SIZE, &err);
     if (rc == HITO_OK)
         return 0;
-    if (rc == HITO_ERR_UNAVAILABLE) {
-        httpd_reply_error(req, 503, "unavailable",
-                          "the token keys cannot be fetched");
-        return 1;
-    }
-    httpd_set_header(req, "WWW-Authenticate", "Bearer");
-    httpd_reply_error(req, 401, "unauthenticated",
-                      "a valid service token is required: %s", err.message);
+    service_auth_reply(req, rc, &err);
     return 1;
 }
 

@@ -21,8 +21,9 @@
 
 /*
  * Authenticates the calling service from its Authorization header (NULL
- * when absent). Returns 0 and copies the client id (size bytes), or
- * HITO_ERR_AUTH (401) or HITO_ERR_UNAVAILABLE (503) with a reason in err.
+ * when absent). Returns 0 and copies the client id (size bytes), or a
+ * result of hito/service_auth.h with a reason in err: HITO_ERR_AUTH (401),
+ * HITO_ERR_FORBIDDEN (403) or HITO_ERR_UNAVAILABLE (503).
  */
 typedef int (*otp_http_authenticate_fn)(void *user, const char *authorization,
                                         char *client_id, size_t size,
