@@ -9,9 +9,9 @@
 
 #include "hito/log.h"
 
-/* Meta's texts for the error codes the emulator returns. NOTE: Meta sends
- * most errors with HTTP 400; the rate limits are answered here with 429,
- * which clients must not rely on, since they key their logic on the code. */
+/* Meta's texts for the error codes the emulator returns. NOTE: the HTTP
+ * statuses are a guess (400 for most, 429 for the rate limits), so clients
+ * must key their logic on the code, as Meta recommends. */
 static const struct {
     long code;
     int http_status;

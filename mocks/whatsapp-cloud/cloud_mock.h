@@ -3,7 +3,7 @@
  * and the local stack, on hito/httpd.h.
  *
  * Meta's side of sending: POST /<version>/<phone-number-id>/messages with a
- * Bearer token answers like the Graph API (a wamid, or Meta's error shape
+ * Bearer token replies like the Graph API (a wamid, or Meta's error shape
  * with the codes 130429 past the configured rate, 131047 outside the
  * 24-hour window, 132001 for an unknown template, 132000 for a wrong
  * parameter count, and any code queued with /__emulator/faults).

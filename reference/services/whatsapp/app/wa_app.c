@@ -41,7 +41,7 @@ static void clock_sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* Ready once PostgreSQL answers; RabbitMQ may be down, since the outbox
+/* Ready once PostgreSQL replies. RabbitMQ may be down, since the outbox
  * keeps inbound messages until it is back. */
 static int ready(void *user, char *reason, size_t size)
 {

@@ -2,7 +2,7 @@
  * wa_message.h - validation of a send request of POST /v1/messages and the
  * Cloud API body made from it. The request has the Cloud API's own shape
  * ("to", "type" and the member of that type), so callers that know the
- * Graph API need nothing new; "messaging_product" and "recipient_type" may
+ * Graph API need nothing new. "messaging_product" and "recipient_type" may
  * be left out.
  */
 #ifndef WA_MESSAGE_H

@@ -72,8 +72,8 @@ int wa_service_receive(struct wa_service *svc, const char *body, size_t len,
                        const char *signature, const char *correlation_id,
                        struct wa_reply *out);
 
-/* Answers the verification GET: 200 with challenge as text when mode is
- * "subscribe" and token matches the verify token, else 403. */
+/* Checks the verification GET: replies 200 with challenge as text when mode
+ * is "subscribe" and token matches the verify token, else 403. */
 void wa_service_verify(struct wa_service *svc, const char *mode,
                        const char *token, const char *challenge,
                        struct wa_reply *out);

@@ -30,7 +30,7 @@ struct wa_idempotency_record {
     char *response_body; /* JSON; owned, NULL while it runs */
 };
 
-/* What a send led to, as stored with the outbound message. */
+/* The outcome of a send, stored with the outbound message. */
 struct wa_outbound_record {
     const struct wa_send_request *request;
     const char *client_id;

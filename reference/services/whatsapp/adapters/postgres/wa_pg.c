@@ -48,6 +48,21 @@ static int exec(struct wa_pg *pg, const char *sql, int nparams,
     return rc;
 }
 
+/* Runs a query that returns one number, stored in *out. */
+static int exec_number(struct wa_pg *pg, const char *sql, int nparams,
+                       const char *const *params, long long *out,
+                       struct hito_error *err)
+{
+    PGresult *res = NULL;
+    int rc;
+
+    rc = exec(pg, sql, nparams, params, &res, err);
+    if (rc == HITO_OK)
+        *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    PQclear(res);
+    return rc;
+}
+
 static int idempotency_begin(void *self, const char *client_id, const char *key,
                              const char *digest,
                              struct wa_idempotency_record *existing,
@@ -119,14 +134,8 @@ static int last_inbound(void *self, const char *customer, long long *at,
         "SELECT coalesce(extract(epoch FROM max(message_at))::bigint, 0) "
         "FROM wa_message WHERE customer = $1 AND direction = 'inbound'";
     const char *params[] = { customer };
-    PGresult *res = NULL;
-    int rc;
 
-    rc = exec(self, sql, 1, params, &res, err);
-    if (rc == HITO_OK)
-        *at = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
+    return exec_number(self, sql, 1, params, at, err);
 }
 
 /*
@@ -466,14 +475,8 @@ static int outbox_depth(void *self, long long *count, struct hito_error *err)
 {
     static const char sql[] =
         "SELECT count(*) FROM wa_outbox WHERE published_at IS NULL";
-    PGresult *res = NULL;
-    int rc;
 
-    rc = exec(self, sql, 0, NULL, &res, err);
-    if (rc == HITO_OK)
-        *count = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-    PQclear(res);
-    return rc;
+    return exec_number(self, sql, 0, NULL, count, err);
 }
 
 static const struct wa_outbox_ops outbox_ops = { outbox_fetch,

@@ -3,10 +3,10 @@
  * inbound-message events to RabbitMQ (queue whatsapp.inbound on the default
  * exchange, publisher confirms) and marks each one published only after the
  * broker confirmed it. While the broker is down, events stay in the outbox
- * and the relay retries with backoff; events published but not marked (a
- * crash between the confirm and the update) are published again after a
- * restart, so delivery is at least once and consumers deduplicate by the
- * AMQP message id (the wamid).
+ * and the relay retries with backoff. An event published but not marked (a
+ * crash between the confirm and the update) is published again after a
+ * restart. Delivery is therefore at least once, and consumers deduplicate
+ * by the AMQP message id (the wamid).
  */
 #ifndef WA_RELAY_H
 #define WA_RELAY_H
@@ -19,7 +19,7 @@
 
 struct wa_relay_options {
     struct mq_options mq;    /* strings are copied */
-    long poll_ms;            /* longest wait between rounds when idle */
+    long poll_ms;            /* maximum wait between rounds when idle */
     long retry_max_ms;       /* cap of the backoff after a failure */
     long publish_timeout_ms; /* per event, confirms included */
 };
