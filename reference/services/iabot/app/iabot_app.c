@@ -8,7 +8,6 @@
 #include "hito/httpd.h"
 #include "hito/log.h"
 #include "http/iabot_http.h"
-#include "iabot_auth.h"
 #include "iabot_service.h"
 #include "llm/iabot_llm.h"
 #include "postgres/iabot_pg.h"
@@ -25,7 +24,7 @@ struct iabot_app {
     struct dataset *heldout;
     struct iabot_llm_client *llm_client;
     struct iabot_llm llm;
-    struct iabot_auth *auth;
+    struct service_auth *auth;
     struct iabot_service *service;
     struct iabot_http_options http;
     struct httpd *srv;
@@ -118,9 +117,7 @@ static int open_ports(struct iabot_app *app, struct hito_error *err)
         iabot_llm_port(app->llm_client, &app->llm);
     }
     if (app->settings.auth_enabled) {
-        app->auth = iabot_auth_new(app->settings.auth_issuer,
-                                   app->settings.auth_audience,
-                                   app->settings.auth_jwks_url, err);
+        app->auth = service_auth_new(&app->settings.auth, err);
         if (app->auth == NULL)
             return err->code;
     } else {
@@ -145,6 +142,13 @@ static int start_service(struct iabot_app *app, struct hito_error *err)
     return app->service != NULL ? HITO_OK : err->code;
 }
 
+/* Implements iabot_http_authorise_fn with the service's tokens. */
+static int authorise(void *user, const char *authorization,
+                     const struct service_roles *roles, struct hito_error *err)
+{
+    return service_auth_check(user, authorization, roles, NULL, err);
+}
+
 static int start_http(struct iabot_app *app, struct hito_error *err)
 {
     struct httpd_options opts = {0};
@@ -157,7 +161,7 @@ static int start_http(struct iabot_app *app, struct hito_error *err)
     if (app->srv == NULL)
         return err->code;
     app->http.service = app->service;
-    app->http.authorise = app->auth != NULL ? iabot_auth_check : NULL;
+    app->http.authorise = app->auth != NULL ? authorise : NULL;
     app->http.authorise_user = app->auth;
     if (iabot_http_routes(app->srv, &app->http, err) != HITO_OK)
         return err->code;
@@ -193,7 +197,7 @@ void iabot_app_free(struct iabot_app *app)
         return;
     httpd_free(app->srv);
     iabot_service_free(app->service);
-    iabot_auth_free(app->auth);
+    service_auth_free(app->auth);
     iabot_llm_free(app->llm_client);
     db_pool_free(app->db);
     dataset_free(app->seed);

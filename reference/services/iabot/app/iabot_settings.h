@@ -8,7 +8,7 @@
  * IABOT_TRAINING_SEED (1), IABOT_THREADS (16), LLM_BASE_URL (unset: no
  * language model), LLM_API_KEY (secret, optional), LLM_MODEL, LLM_TIMEOUT_MS
  * (2000), IABOT_AUTH ("jwt" or "off"), IABOT_AUTH_ISSUER, IABOT_AUTH_JWKS_URL,
- * IABOT_AUTH_AUDIENCE.
+ * IABOT_AUTH_AUDIENCE (defaults in hito/service_auth.h).
  */
 #ifndef IABOT_SETTINGS_H
 #define IABOT_SETTINGS_H
@@ -16,11 +16,13 @@
 #include "hito/config.h"
 #include "hito/db.h"
 #include "hito/err.h"
+#include "hito/service.h"
+#include "hito/service_auth.h"
 
 #define IABOT_SETTINGS_TEXT 512
 
 struct iabot_settings {
-    char listen[64];
+    char listen[SERVICE_LISTEN_MAX];
     char pg_conninfo[DB_CONNINFO_MAX];
     char migrations_dir[IABOT_SETTINGS_TEXT];
     char data_dir[IABOT_SETTINGS_TEXT];
@@ -32,9 +34,7 @@ struct iabot_settings {
     char llm_model[128];
     long llm_timeout_ms;
     int auth_enabled;
-    char auth_issuer[IABOT_SETTINGS_TEXT];
-    char auth_jwks_url[IABOT_SETTINGS_TEXT];
-    char auth_audience[IABOT_SETTINGS_TEXT];
+    struct service_auth_settings auth; /* IABOT_AUTH_*: service tokens */
 };
 
 /*

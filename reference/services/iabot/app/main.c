@@ -1,24 +1,15 @@
 /*
  * iabot: the IA bot service. Settings come from stack/settings/$HITO_ENV.env,
- * run/$HITO_ENV/secrets.env and the environment (app/iabot_settings.h). It
- * runs until SIGINT or SIGTERM.
+ * run/$HITO_ENV/secrets.env, run/$HITO_ENV/zitadel.env and the environment
+ * (app/iabot_settings.h). It runs until SIGINT or SIGTERM.
  */
-#include <signal.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "hito/config.h"
 #include "hito/log.h"
+#include "hito/service.h"
 #include "iabot_app.h"
 #include "iabot_settings.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 int main(void)
 {
@@ -26,14 +17,12 @@ int main(void)
     struct hito_error err = {0};
     struct iabot_settings *settings = calloc(1, sizeof(*settings));
     struct iabot_app *app = NULL;
-    int level;
     int status = 1;
 
     if (cfg == NULL || settings == NULL)
-        return 1;
-    level = log_level_parse(config_get_default(cfg, "LOG_LEVEL", "info"));
-    log_init("iabot", level < 0 ? LOG_LEVEL_INFO : (enum log_level)level, NULL);
-    if (config_load_profile(cfg, NULL, &err) != HITO_OK ||
+        goto out;
+    service_log_init("iabot", cfg);
+    if (service_load_profile(cfg, &err) != HITO_OK ||
         iabot_settings_load(cfg, settings, &err) != HITO_OK) {
         LOG_ERROR("invalid settings", "error", err.message);
         goto out;
@@ -43,16 +32,14 @@ int main(void)
         LOG_ERROR("the IA bot did not start", "error", err.message);
         goto out;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     LOG_INFO("IA bot started", "listen", settings->listen);
-    while (!stop_requested)
-        pause();
+    service_wait_for_stop();
     LOG_INFO("IA bot stopping");
     status = 0;
 out:
     iabot_app_free(app);
-    iabot_settings_clear(settings);
+    if (settings != NULL)
+        iabot_settings_clear(settings);
     free(settings);
     config_free(cfg);
     return status;

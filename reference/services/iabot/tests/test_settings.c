@@ -36,7 +36,7 @@ static void settings_defaults(void **state)
     assert_int_equal(s.threshold_percent, 40);
     assert_int_equal(s.auth_enabled, 1);
     assert_string_equal(s.llm_base_url, "");
-    assert_non_null(strstr(s.auth_jwks_url, "/oauth/v2/keys"));
+    assert_non_null(strstr(s.auth.jwks_url, "/oauth/v2/keys"));
     assert_non_null(strstr(s.pg_conninfo, "dbname='iabot'"));
     iabot_settings_clear(&s);
     config_free(cfg);

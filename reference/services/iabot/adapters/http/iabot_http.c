@@ -62,7 +62,8 @@ static void reply_failure(struct httpd_req *req, const struct hito_error *err)
 
 /* Returns nonzero when the caller may go on; otherwise a reply was sent. */
 static int authorised(struct httpd_req *req,
-                      const struct iabot_http_options *opts, const char *role)
+                      const struct iabot_http_options *opts,
+                      const struct service_roles *roles)
 {
     struct hito_error err = {0};
     int rc;
@@ -70,15 +71,10 @@ static int authorised(struct httpd_req *req,
     if (opts->authorise == NULL)
         return 1;
     rc = opts->authorise(opts->authorise_user,
-                         httpd_header(req, "Authorization"), role, &err);
+                         httpd_header(req, "Authorization"), roles, &err);
     if (rc == HITO_OK)
         return 1;
-    if (rc == HITO_ERR_INVALID)
-        httpd_reply_error(req, 403, "forbidden", "%s", err.message);
-    else if (rc == HITO_ERR_UNAVAILABLE)
-        httpd_reply_error(req, 503, "unavailable", "%s", err.message);
-    else
-        httpd_reply_error(req, 401, "unauthenticated", "%s", err.message);
+    service_auth_reply(req, rc, &err);
     return 0;
 }
 
@@ -101,7 +97,7 @@ static void handle_analyse(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     json_t *body, *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT) ||
+    if (!authorised(req, opts, &opts->client_roles) ||
         (body = httpd_body_json(req)) == NULL)
         return;
     if ((ar.conversation_id = required_string(req, body, "conversation_id")) ==
@@ -134,7 +130,7 @@ static void handle_feedback(struct httpd_req *req, void *user)
     const char *message_id, *intent, *source;
     json_t *body, *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT) ||
+    if (!authorised(req, opts, &opts->client_roles) ||
         (body = httpd_body_json(req)) == NULL)
         return;
     if ((message_id = required_string(req, body, "message_id")) == NULL ||
@@ -161,7 +157,7 @@ static void handle_start_training(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     json_t *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+    if (!authorised(req, opts, &opts->admin_roles))
         return;
     if (iabot_service_start_training(opts->service, &out, &err) != HITO_OK)
         reply_failure(req, &err);
@@ -176,7 +172,7 @@ static void handle_get_training(struct httpd_req *req, void *user)
     const char *id = httpd_param(req, "id");
     json_t *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+    if (!authorised(req, opts, &opts->admin_roles))
         return;
     if (!valid_uuid(id)) {
         httpd_reply_error(req, 404, "not_found", "training run ids are UUIDs");
@@ -196,7 +192,7 @@ static void handle_promote(struct httpd_req *req, void *user)
     json_t *out = NULL;
     int rc;
 
-    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+    if (!authorised(req, opts, &opts->admin_roles))
         return;
     if (version == NULL || strlen(version) >= MODEL_VERSION_SIZE) {
         httpd_reply_error(req, 404, "not_found",
@@ -224,7 +220,7 @@ static void handle_rollback(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     json_t *out = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_ADMIN))
+    if (!authorised(req, opts, &opts->admin_roles))
         return;
     if (iabot_service_rollback(opts->service, &out, &err) != HITO_OK)
         reply_failure(req, &err);
@@ -245,7 +241,7 @@ static void handle_conversation(struct httpd_req *req, void *user)
     json_t *out = NULL;
     char *end = NULL;
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT))
+    if (!authorised(req, opts, &opts->client_roles))
         return;
     if (httpd_query(req, "limit", text, sizeof(text)) >= 0) {
         limit = strtol(text, &end, 10);
@@ -264,7 +260,7 @@ static void handle_current_model(struct httpd_req *req, void *user)
     const struct iabot_http_options *opts = user;
     char version[MODEL_VERSION_SIZE];
 
-    if (!authorised(req, opts, IABOT_ROLE_CLIENT))
+    if (!authorised(req, opts, &opts->client_roles))
         return;
     iabot_service_model_version(opts->service, version);
     httpd_reply_json(req, 200, json_pack("{s:s}", "model_version", version));
@@ -289,6 +285,11 @@ int iabot_http_routes(struct httpd *srv, struct iabot_http_options *opts,
     };
     size_t i;
 
+    if (service_roles_parse(&opts->client_roles, IABOT_ROLE_CLIENT, err) !=
+            HITO_OK ||
+        service_roles_parse(&opts->admin_roles, IABOT_ROLE_ADMIN, err) !=
+            HITO_OK)
+        return HITO_ERR_INVALID;
     for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
         int rc = httpd_route(srv, routes[i].method, routes[i].pattern,
                              routes[i].handler, opts);
