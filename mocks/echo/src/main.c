@@ -8,23 +8,14 @@
  *   LOG_LEVEL               debug, info, warn or error (default info)
  * It runs until SIGINT or SIGTERM.
  */
-#include <signal.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "echo.h"
 #include "hito/config.h"
 #include "hito/log.h"
+#include "hito/service.h"
 
 #define ECHO_MAX_THREADS 1024
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
 
 static int read_settings(struct config *cfg, char *listen, size_t size, long *max_body,
                          long *threads, struct hito_error *err)
@@ -58,13 +49,11 @@ int main(void)
     char listen[32];
     long max_body = 0;
     long threads = 0;
-    int level;
     int status = 1;
 
     if (cfg == NULL)
         return 1;
-    level = log_level_parse(config_get_default(cfg, "LOG_LEVEL", "info"));
-    log_init("echo-backend", level < 0 ? LOG_LEVEL_INFO : (enum log_level)level, NULL);
+    service_log_init("echo-backend", cfg);
     if (read_settings(cfg, listen, sizeof(listen), &max_body, &threads, &err) != HITO_OK) {
         LOG_ERROR("invalid settings", "error", err.message);
         goto out;
@@ -82,11 +71,8 @@ int main(void)
         LOG_ERROR("server start failed", "listen", listen, "error", err.message);
         goto out;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     LOG_INFO("echo backend started", "listen", listen);
-    while (!stop_requested)
-        pause();
+    service_wait_for_stop();
     LOG_INFO("echo backend stopping");
     status = 0;
 
