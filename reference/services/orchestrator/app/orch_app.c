@@ -8,11 +8,11 @@
 #include "hito/httpd.h"
 #include "hito/log.h"
 #include "hito/redisc.h"
+#include "hito/service_auth.h"
 #include "hito/token_cache.h"
 #include "client/orch_client.h"
 #include "http/orch_http.h"
 #include "iabot/orch_iabot.h"
-#include "orch_auth.h"
 #include "orch_service.h"
 #include "orch_worker.h"
 #include "otp/orch_otp.h"
@@ -37,7 +37,7 @@ struct orch_app {
     struct orch_service *service;
     struct orch_worker worker;
     struct orch_inbound_consumer *consumer;
-    struct orch_auth *auth;
+    struct service_auth *auth;
     struct httpd *srv;
     struct orch_http *http;
 };
@@ -165,20 +165,16 @@ static int serve(struct orch_app *app, struct hito_error *err)
         .ready = ready,
         .ready_user = app,
     };
-    struct orch_auth_options auth = { s->auth_issuer, s->auth_audience,
-                                      s->auth_jwks_url, s->operator_roles };
     struct orch_http_deps deps;
 
-    app->auth = orch_auth_new(&auth, err);
+    app->auth = service_auth_new(&s->auth, err);
     if (app->auth == NULL)
         return err->code;
-    if (s->auth_audience[0] == '\0')
-        LOG_WARN("ORCH_AUTH_AUDIENCE is not set: every operator request is "
-                 "rejected with 401");
     app->srv = httpd_new(&opts, err);
     if (app->srv == NULL)
         return err->code;
-    deps = (struct orch_http_deps){ app->service, orch_auth_check, app->auth };
+    deps = (struct orch_http_deps){ app->service, app->auth,
+                                    &app->settings.operators };
     app->http = orch_http_new(app->srv, &deps, err);
     if (app->http == NULL)
         return err->code;
@@ -220,7 +216,7 @@ void orch_app_free(struct orch_app *app)
         return;
     httpd_free(app->srv);
     orch_http_free(app->http);
-    orch_auth_free(app->auth);
+    service_auth_free(app->auth);
     orch_inbound_stop(app->consumer);
     orch_service_free(app->service);
     orch_client_free(app->whatsapp);

@@ -1,13 +1,9 @@
 #include "orch_settings.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
-
-#include "hito/db.h"
 
 /* Operators of the handover API: the identity provider's staff roles. */
 #define ORCH_DEFAULT_OPERATOR_ROLES "admin,support"
@@ -23,7 +19,7 @@ static int copy_text(const char *value, char *out, size_t size, const char *key,
     return HITO_OK;
 }
 
-/* Sets out to <KEY>_URL, else http://HITO_HOST:<port_key>. */
+/* Sets out to url_key's value, else http://HITO_HOST:<port_key>. */
 static int service_url(const struct config *cfg, const char *url_key,
                        const char *port_key, char *out, struct hito_error *err)
 {
@@ -46,54 +42,43 @@ static int service_url(const struct config *cfg, const char *url_key,
 static int load_stores(const struct config *cfg, struct orch_settings *out,
                        struct hito_error *err)
 {
-    const char *pg_password = NULL;
-    long port = 0, pg_port = 0;
+    struct redisc_options redis;
     int rc;
 
-    snprintf(out->host, sizeof(out->host), "%s",
-             config_get_default(cfg, "HITO_HOST", "127.0.0.1"));
-    rc = config_get_int(cfg, "ORCHESTRATOR_PORT", 0, 0, 65535, &port, err);
+    rc = service_listen_address(cfg, "ORCHESTRATOR_PORT", out->listen,
+                                sizeof(out->listen), err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "REDIS_PORT", 6379, 1, 65535, &out->redis_port,
-                            err);
+        rc = service_redis_options(cfg, &redis, err);
     if (rc == HITO_OK)
-        rc = config_get_int(cfg, "PG_PORT", 5432, 1, 65535, &pg_port, err);
+        rc = service_pg_conninfo(cfg, "orchestrator", out->pg_conninfo,
+                                 sizeof(out->pg_conninfo), err);
     if (rc == HITO_OK)
-        rc = config_require(cfg, "PG_PASSWORD_ORCHESTRATOR", &pg_password, err);
-    if (rc != HITO_OK)
-        return rc;
-    snprintf(out->listen, sizeof(out->listen), "%.200s:%ld", out->host, port);
-    snprintf(out->redis_password, sizeof(out->redis_password), "%s",
-             config_get_default(cfg, "REDIS_PASSWORD", ""));
-    if (db_conninfo(out->pg_conninfo, sizeof(out->pg_conninfo), out->host,
-                    (int)pg_port, "orchestrator", "orchestrator",
-                    pg_password) != HITO_OK)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "PG_PASSWORD_ORCHESTRATOR is too long");
-    return HITO_OK;
+        rc = copy_text(redis.host, out->host, sizeof(out->host), "HITO_HOST",
+                       err);
+    if (rc == HITO_OK)
+        rc = copy_text(redis.password, out->redis_password,
+                       sizeof(out->redis_password), "REDIS_PASSWORD", err);
+    out->redis_port = redis.port;
+    return rc;
 }
 
 static int load_queue(const struct config *cfg, struct orch_settings *out,
                       struct hito_error *err)
 {
-    const char *user = NULL, *password = NULL;
+    struct mq_options mq;
     int rc;
 
-    rc = config_get_int(cfg, "AMQP_PORT", 5672, 1, 65535, &out->amqp_port, err);
+    rc = service_mq_options(cfg, "orchestrator", &mq, err);
     if (rc == HITO_OK)
-        rc = config_require(cfg, "AMQP_USER", &user, err);
-    if (rc == HITO_OK)
-        rc = config_require(cfg, "AMQP_PASSWORD", &password, err);
-    if (rc == HITO_OK)
-        rc = copy_text(user, out->amqp_user, sizeof(out->amqp_user),
+        rc = copy_text(mq.user, out->amqp_user, sizeof(out->amqp_user),
                        "AMQP_USER", err);
     if (rc == HITO_OK)
-        rc = copy_text(password, out->amqp_password, sizeof(out->amqp_password),
-                       "AMQP_PASSWORD", err);
+        rc = copy_text(mq.password, out->amqp_password,
+                       sizeof(out->amqp_password), "AMQP_PASSWORD", err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "AMQP_VHOST", "/"),
-                       out->amqp_vhost, sizeof(out->amqp_vhost), "AMQP_VHOST",
-                       err);
+        rc = copy_text(mq.vhost, out->amqp_vhost, sizeof(out->amqp_vhost),
+                       "AMQP_VHOST", err);
+    out->amqp_port = mq.port;
     if (rc == HITO_OK)
         rc = copy_text(
             config_get_default(cfg, "ORCH_INBOUND_QUEUE", "whatsapp.inbound"),
@@ -135,55 +120,31 @@ static int load_services(const struct config *cfg, struct orch_settings *out,
 }
 
 /*
- * Service tokens come from the stack's ZITADEL unless ORCH_AUTH_ISSUER and
- * ORCH_AUTH_JWKS_URL are set; the issuer is spelled with "localhost" as
- * ZITADEL writes it into "iss". The audience (the project id) exists only
- * once ZITADEL is provisioned, so it has no default.
+ * The client credentials of svc-orchestrator, from ZITADEL provisioning
+ * unless ORCH_CLIENT_ID and ORCH_CLIENT_SECRET are set, and a scope that
+ * requests the project audience and roles as ZITADEL spells it.
  */
-static int load_auth(const struct config *cfg, struct orch_settings *out,
-                     struct hito_error *err)
+static int load_client(const struct config *cfg, struct orch_settings *out,
+                       struct hito_error *err)
 {
     const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
+    const char *id =
+        config_get_default(cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_ID", "");
+    const char *secret =
+        config_get_default(cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_SECRET", "");
     int rc;
 
-    snprintf(out->auth_issuer, sizeof(out->auth_issuer), "http://localhost:%s",
-             config_get_default(cfg, "ZITADEL_PORT", "8080"));
-    rc = copy_text(
-        config_get_default(cfg, "ORCH_AUTH_ISSUER", out->auth_issuer),
-        out->auth_issuer, sizeof(out->auth_issuer), "ORCH_AUTH_ISSUER", err);
-    snprintf(out->auth_jwks_url, sizeof(out->auth_jwks_url),
-             "%.200s/oauth/v2/keys", out->auth_issuer);
-    snprintf(out->token_url, sizeof(out->token_url), "%.200s/oauth/v2/token",
-             out->auth_issuer);
+    rc =
+        copy_text(config_get_default(cfg, "ORCH_CLIENT_ID", id), out->client_id,
+                  sizeof(out->client_id), "ORCH_CLIENT_ID", err);
     if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(cfg, "ORCH_AUTH_JWKS_URL", out->auth_jwks_url),
-            out->auth_jwks_url, sizeof(out->auth_jwks_url),
-            "ORCH_AUTH_JWKS_URL", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "ORCH_AUTH_AUDIENCE", project),
-                       out->auth_audience, sizeof(out->auth_audience),
-                       "ORCH_AUTH_AUDIENCE", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "ORCH_OPERATOR_ROLES",
-                                          ORCH_DEFAULT_OPERATOR_ROLES),
-                       out->operator_roles, sizeof(out->operator_roles),
-                       "ORCH_OPERATOR_ROLES", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(
-                           cfg, "ORCH_CLIENT_ID",
-                           config_get_default(
-                               cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_ID", "")),
-                       out->client_id, sizeof(out->client_id), "ORCH_CLIENT_ID",
-                       err);
-    if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(
-                cfg, "ORCH_CLIENT_SECRET",
-                config_get_default(
-                    cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_SECRET", "")),
-            out->client_secret, sizeof(out->client_secret),
-            "ORCH_CLIENT_SECRET", err);
+        rc = copy_text(config_get_default(cfg, "ORCH_CLIENT_SECRET", secret),
+                       out->client_secret, sizeof(out->client_secret),
+                       "ORCH_CLIENT_SECRET", err);
+    if (rc == HITO_OK && snprintf(out->token_url, sizeof(out->token_url),
+                                  "%.200s/oauth/v2/token", out->auth.issuer) >=
+                             (int)sizeof(out->token_url))
+        rc = hito_error_set(err, HITO_ERR_INVALID, "the issuer is too long");
     if (rc == HITO_OK &&
         snprintf(out->token_scope, sizeof(out->token_scope),
                  "openid urn:zitadel:iam:org:project:id:%.200s:aud "
@@ -191,6 +152,24 @@ static int load_auth(const struct config *cfg, struct orch_settings *out,
                  project) >= (int)sizeof(out->token_scope))
         rc = hito_error_set(err, HITO_ERR_INVALID,
                             "ZITADEL_PROJECT_ID is too long");
+    return rc;
+}
+
+/* Operator tokens: see service_auth_settings_load for the defaults. */
+static int load_auth(const struct config *cfg, struct orch_settings *out,
+                     struct hito_error *err)
+{
+    int rc;
+
+    rc = service_auth_settings_load(cfg, "ORCH", &out->auth, err);
+    if (rc == HITO_OK)
+        rc =
+            service_roles_parse(&out->operators,
+                                config_get_default(cfg, "ORCH_OPERATOR_ROLES",
+                                                   ORCH_DEFAULT_OPERATOR_ROLES),
+                                err);
+    if (rc == HITO_OK)
+        rc = load_client(cfg, out, err);
     return rc;
 }
 
@@ -218,22 +197,6 @@ int orch_settings_load(const struct config *cfg, struct orch_settings *out,
     if (rc != HITO_OK)
         orch_settings_clear(out);
     return rc;
-}
-
-int orch_settings_load_profile(struct config *cfg, struct hito_error *err)
-{
-    const char *env = getenv("HITO_ENV");
-    char path[ORCH_SETTINGS_TEXT_SIZE];
-    int rc;
-
-    rc = config_load_profile(cfg, NULL, err);
-    if (rc != HITO_OK)
-        return rc;
-    snprintf(path, sizeof(path), "run/%.64s/zitadel.env",
-             env && env[0] ? env : "dev");
-    if (access(path, R_OK) != 0)
-        return HITO_OK;
-    return config_load_file(cfg, path, err);
 }
 
 void orch_settings_clear(struct orch_settings *settings)

@@ -9,12 +9,14 @@
 
 #include "hito/config.h"
 #include "hito/err.h"
+#include "hito/service.h"
+#include "hito/service_auth.h"
 
 #define ORCH_SETTINGS_TEXT_SIZE 256
 
 struct orch_settings {
-    char listen[ORCH_SETTINGS_TEXT_SIZE]; /* HITO_HOST:ORCHESTRATOR_PORT */
-    char host[ORCH_SETTINGS_TEXT_SIZE];   /* HITO_HOST */
+    char listen[SERVICE_LISTEN_MAX];    /* HITO_HOST:ORCHESTRATOR_PORT */
+    char host[ORCH_SETTINGS_TEXT_SIZE]; /* HITO_HOST */
     long redis_port;
     char redis_password[ORCH_SETTINGS_TEXT_SIZE];
     char pg_conninfo[4 * ORCH_SETTINGS_TEXT_SIZE]; /* database orchestrator */
@@ -30,17 +32,15 @@ struct orch_settings {
     char otp_url[ORCH_SETTINGS_TEXT_SIZE];
     char whatsapp_url[ORCH_SETTINGS_TEXT_SIZE];
     long call_timeout_ms;  /* per HTTP call to another service */
-    double min_confidence; /* ORCH_MIN_CONFIDENCE */
+    double min_confidence; /* ORCH_MIN_CONFIDENCE_PERCENT / 100 */
     /* Client credentials of the ZITADEL user svc-orchestrator; no token is
      * sent when the id is empty. */
     char client_id[ORCH_SETTINGS_TEXT_SIZE];
     char client_secret[ORCH_SETTINGS_TEXT_SIZE];
     char token_url[ORCH_SETTINGS_TEXT_SIZE];
     char token_scope[2 * ORCH_SETTINGS_TEXT_SIZE];
-    char auth_issuer[ORCH_SETTINGS_TEXT_SIZE];
-    char auth_audience[ORCH_SETTINGS_TEXT_SIZE];
-    char auth_jwks_url[ORCH_SETTINGS_TEXT_SIZE];
-    char operator_roles[ORCH_SETTINGS_TEXT_SIZE]; /* ORCH_OPERATOR_ROLES */
+    struct service_auth_settings auth; /* operator tokens */
+    struct service_roles operators;    /* ORCH_OPERATOR_ROLES */
     char migrations_dir[2 * ORCH_SETTINGS_TEXT_SIZE];
     long threads;
 };
@@ -52,12 +52,6 @@ struct orch_settings {
  */
 int orch_settings_load(const struct config *cfg, struct orch_settings *out,
                        struct hito_error *err);
-
-/*
- * Loads the profile of $HITO_ENV (config_load_profile) and, when it
- * exists, run/$HITO_ENV/zitadel.env.
- */
-int orch_settings_load_profile(struct config *cfg, struct hito_error *err);
 
 /* Overwrites the secrets that settings contains. */
 void orch_settings_clear(struct orch_settings *settings);

@@ -12,7 +12,7 @@ void orch_itest_settings(struct orch_settings *out)
 
     if (cfg == NULL)
         abort();
-    if (orch_settings_load_profile(cfg, &err) != HITO_OK ||
+    if (service_load_profile(cfg, &err) != HITO_OK ||
         orch_settings_load(cfg, out, &err) != HITO_OK) {
         fprintf(stderr, "cannot load the settings of $HITO_ENV: %s\n",
                 err.message);

@@ -1,5 +1,6 @@
 #include "http/orch_http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,24 +11,23 @@ struct orch_http {
     struct orch_http_deps deps;
 };
 
-/* Sends 401, 403 or 503 and returns nonzero when the caller is not let in. */
+/* Sends 401, 403 or 503 and returns nonzero when the caller is not let in;
+ * otherwise copies the caller's subject into subject. */
 static int reject_caller(struct httpd_req *req,
                          const struct orch_http_deps *deps, char *subject,
                          size_t size)
 {
+    struct service_caller caller;
     struct hito_error err = { 0 };
-    int rc = deps->authenticate(deps->auth, httpd_header(req, "Authorization"),
-                                subject, size, &err);
+    int rc = service_auth_check(deps->auth, httpd_header(req, "Authorization"),
+                                deps->roles, &caller, &err);
 
-    if (rc == HITO_OK)
-        return 0;
-    if (rc == HITO_ERR_UNAVAILABLE)
-        httpd_reply_error(req, 503, "unavailable", "%s", err.message);
-    else if (rc == HITO_ERR_LIMIT)
-        httpd_reply_error(req, 403, "forbidden", "%s", err.message);
-    else
-        httpd_reply_error(req, 401, "unauthenticated", "%s", err.message);
-    return 1;
+    if (rc != HITO_OK) {
+        service_auth_reply(req, rc, &err);
+        return 1;
+    }
+    snprintf(subject, size, "%s", caller.sub);
+    return 0;
 }
 
 static void reply_service_error(struct httpd_req *req, int rc,
@@ -46,7 +46,7 @@ static void reply_service_error(struct httpd_req *req, int rc,
 static void list_handovers(struct httpd_req *req, void *user)
 {
     const struct orch_http_deps *deps = user;
-    char subject[ORCH_ID_SIZE];
+    char subject[SERVICE_AUTH_TEXT_MAX];
     struct orch_conversation *list;
     struct hito_error err = { 0 };
     json_t *items;
@@ -80,7 +80,7 @@ static void change_handover(struct httpd_req *req,
                             const struct orch_http_deps *deps, int take)
 {
     const char *customer = httpd_param(req, "customer");
-    char subject[ORCH_ID_SIZE];
+    char subject[SERVICE_AUTH_TEXT_MAX];
     struct orch_conversation conv;
     struct hito_error err = { 0 };
     int rc;

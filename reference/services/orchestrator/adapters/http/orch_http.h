@@ -3,8 +3,8 @@
  *   GET  /v1/handovers                      conversations handed to a human
  *   POST /v1/handovers/{customer}/take      take one over
  *   POST /v1/handovers/{customer}/release   hand it back to the bot
- * Every route needs a bearer token that authenticate accepts; the token's
- * subject is the operator id.
+ * Every route needs a bearer token that service_auth accepts with one of
+ * the operator roles; the token's subject is the operator id.
  */
 #ifndef ORCH_HTTP_H
 #define ORCH_HTTP_H
@@ -12,24 +12,16 @@
 #include <stddef.h>
 
 #include "hito/httpd.h"
+#include "hito/service_auth.h"
 #include "orch_service.h"
 
 /* Conversations one GET /v1/handovers returns at most. */
 #define ORCH_HTTP_LIST_MAX 100
 
-/*
- * Checks an Authorization header value and copies the caller's subject.
- * Returns HITO_ERR_AUTH (401), HITO_ERR_LIMIT for a valid token without
- * the role (403) or HITO_ERR_UNAVAILABLE (503).
- */
-typedef int (*orch_http_authenticate_fn)(void *auth, const char *authorization,
-                                         char *subject, size_t size,
-                                         struct hito_error *err);
-
 struct orch_http_deps {
     struct orch_service *service;
-    orch_http_authenticate_fn authenticate;
-    void *auth;
+    struct service_auth *auth;         /* checks operator tokens */
+    const struct service_roles *roles; /* an operator needs one */
 };
 
 struct orch_http;
