@@ -64,13 +64,29 @@ static const struct reply_text replies[ORCH_REPLY_COUNT] = {
                            "pedidos." },
 };
 
+/* Copies text into out, cut at a character boundary to fit size bytes, so
+ * a cut title stays valid UTF-8. */
+static void copy_utf8(char *out, size_t size, const char *text)
+{
+    size_t len = strlen(text);
+
+    if (len >= size) {
+        len = size - 1;
+        /* Drop continuation bytes (10xxxxxx) and the lead byte they follow. */
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy(out, text, len);
+    out[len] = '\0';
+}
+
 static void add_option(struct orch_message *out, const char *id,
                        const char *title)
 {
     struct orch_option *option = &out->options[out->option_count++];
 
-    snprintf(option->id, sizeof(option->id), "%s", id);
-    snprintf(option->title, sizeof(option->title), "%s", title);
+    copy_utf8(option->id, sizeof(option->id), id);
+    copy_utf8(option->title, sizeof(option->title), title);
 }
 
 static void add_options(enum orch_reply reply,

@@ -18,7 +18,7 @@ struct orch_service_deps {
     struct orch_policy policy;
 };
 
-/* What happened to one inbound message, for logs and metrics. */
+/* Outcome of one inbound message, for logs and metrics. */
 struct orch_turn_result {
     int duplicate; /* already handled: nothing was done */
     int resent;    /* a reply saved by an earlier try was sent */

@@ -119,7 +119,7 @@ struct orch_whatsapp {
     void *self;
 };
 
-/* What a verified code unlocks. */
+/* The step a verified code unlocks. */
 enum orch_pending {
     ORCH_PENDING_NONE,
     ORCH_PENDING_CHECKOUT,    /* confirm the cart's checkout */

@@ -137,6 +137,24 @@ static void whatsapp_body_buttons(void **state)
     json_decref(body);
 }
 
+/* A row title is cut to 24 bytes at a character boundary. */
+static void whatsapp_body_long_title(void **state)
+{
+    struct orch_analysis a = {
+        .product_count = 1, .product_ids = { "camiseta-ñandú-xñandú-talla-m" }
+    };
+    struct orch_message msg;
+    json_t *body;
+
+    (void)state;
+    orch_reply_build(ORCH_REPLY_PRODUCTS, NULL, &a, &msg);
+    assert_true(strlen(msg.options[0].title) <= ORCH_OPTION_TITLE_SIZE - 1);
+    assert_string_equal(msg.options[0].title, "camiseta-ñandú-xñand");
+    body = orch_whatsapp_body("34600000001", &msg);
+    assert_non_null(body);
+    json_decref(body);
+}
+
 static void json_conversation_round_trip(void **state)
 {
     struct orch_conversation conv = { .customer = "34600000001",
@@ -255,6 +273,7 @@ int main(void)
         cmocka_unit_test(whatsapp_body_text),
         cmocka_unit_test(whatsapp_body_list),
         cmocka_unit_test(whatsapp_body_buttons),
+        cmocka_unit_test(whatsapp_body_long_title),
         cmocka_unit_test(json_conversation_round_trip),
         cmocka_unit_test(json_conversation_bad_state),
         cmocka_unit_test(json_message_round_trip),
