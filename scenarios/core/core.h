@@ -1,8 +1,9 @@
 /*
- * core.h - helpers shared by checkpoint 4's scenarios: customer messages
- * injected through the WhatsApp Cloud API emulator (signed like Meta's
- * webhooks), the messages the platform sent back as the emulator recorded
- * them, the IA bot's analysis, and the orchestrator's operator API.
+ * core.h - helpers shared by checkpoint 4's scenarios. Customer messages
+ * go in through the WhatsApp Cloud API emulator, which signs its webhooks
+ * like Meta. The messages the platform sent back are read from the
+ * emulator's record. The IA bot's analysis and staff tokens help check the
+ * replies and call the operator API.
  */
 #ifndef HITO_SCENARIOS_CORE_H
 #define HITO_SCENARIOS_CORE_H
@@ -30,11 +31,11 @@ const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
 size_t core_sent_count(struct scenario_ctx *ctx, const char *customer);
 
 /*
- * Waits until the platform has sent more than after messages to customer
- * and returns the body of message number after (0-based; a Cloud API
- * send body, lives until the scenario ends). *latency_s, when not NULL,
- * receives the seconds between the injection time sent_at (from
- * scenario_now_ms) and the moment the reply was seen.
+ * Waits until the platform has sent more than after messages to customer.
+ * Returns the body of message number after (0-based), a Cloud API send
+ * body that lives until the scenario ends. *latency_s, when not NULL,
+ * receives the seconds from sent_at (scenario_now_ms at injection) until
+ * the reply was seen, to within CORE_POLL_MS.
  */
 json_t *core_wait_sent(struct scenario_ctx *ctx, const char *customer,
                        size_t after, double sent_at, double *latency_s);

@@ -1,9 +1,9 @@
 /*
- * orch_worker.h - what becomes of each inbound message: the use case
- * handles it, the outcome is counted in the metrics, and a failure is
- * retried with backoff up to max_attempts tries (counted in Redis per
- * wamid, since a classic queue keeps no delivery count) before the
- * message goes to the dead-letter queue.
+ * orch_worker.h - what becomes of each inbound message. The use case
+ * handles it and the outcome is counted in the metrics. A failure is
+ * retried with backoff up to max_attempts tries, then the message goes to
+ * the dead-letter queue. Tries are counted in Redis per wamid, because a
+ * classic queue keeps no delivery count.
  */
 #ifndef ORCH_WORKER_H
 #define ORCH_WORKER_H

@@ -30,7 +30,7 @@ static int issue(void *self, const char *phone, const char *purpose,
     return rc;
 }
 
-/* 422 is the OTP service's one answer for a wrong, expired or used code;
+/* 422 is the OTP service's one reply for a wrong, expired or used code;
  * 400 a code of the wrong length. */
 static int verify(void *self, const char *phone, const char *purpose,
                   const char *code, struct hito_error *err)
