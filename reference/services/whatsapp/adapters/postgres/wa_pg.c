@@ -459,6 +459,8 @@ static int outbox_fetch(void *self, size_t max, struct wa_outbox_event *out,
     return rc;
 }
 
+/* TODO: published rows are kept for good; a retention job should delete
+ * those older than a few days. */
 static int outbox_mark_published(void *self, long long id,
                                  struct hito_error *err)
 {
