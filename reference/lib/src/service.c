@@ -63,6 +63,47 @@ int service_listen_address(const struct config *cfg, const char *port_key,
     return HITO_OK;
 }
 
+int service_setting_copy(const struct config *cfg, const char *key,
+                         const char *fallback, char *out, size_t size,
+                         struct hito_error *err)
+{
+    const char *value = config_get_default(cfg, key, fallback);
+
+    if (strlen(value) >= size)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "%s is longer than %zu bytes", key, size - 1);
+    memcpy(out, value, strlen(value) + 1);
+    return HITO_OK;
+}
+
+int service_peer_url(const struct config *cfg, const char *url_key,
+                     const char *port_key, char *out, size_t size,
+                     struct hito_error *err)
+{
+    const char *url = config_get(cfg, url_key);
+    const char *port = config_get(cfg, port_key);
+
+    if (url != NULL && url[0] != '\0')
+        return service_setting_copy(cfg, url_key, "", out, size, err);
+    if (port == NULL || port[0] == '\0')
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "%s and %s are both missing", url_key,
+                              port_key);
+    if (snprintf(out, size, "http://%s:%s", host_of(cfg), port) >= (int)size)
+        return hito_error_set(err, HITO_ERR_INVALID, "%s is too long",
+                              port_key);
+    return HITO_OK;
+}
+
+int service_migrations_dir(const struct config *cfg, const char *name,
+                           char *out, size_t size, struct hito_error *err)
+{
+    if (snprintf(out, size, "%s/reference/services/%s/migrations",
+                 config_get_default(cfg, "HITO_ROOT", "."), name) >= (int)size)
+        return hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
+    return HITO_OK;
+}
+
 static void on_stop_signal(int sig)
 {
     stop_signal = sig;

@@ -72,6 +72,62 @@ int service_auth_settings_load(const struct config *cfg, const char *prefix,
         out->audience, sizeof(out->audience), out->audience_key, err);
 }
 
+/* Copies <prefix>_<suffix>, else ZITADEL_<user>_<suffix>, into out. */
+static int load_credential(const struct config *cfg, const char *prefix,
+                           const char *user, const char *suffix, char *out,
+                           size_t size, struct hito_error *err)
+{
+    char key[SERVICE_AUTH_KEY_MAX];
+    char fallback_key[SERVICE_AUTH_KEY_MAX];
+    const char *fallback;
+
+    snprintf(key, sizeof(key), "%s_%s", prefix, suffix);
+    snprintf(fallback_key, sizeof(fallback_key), "ZITADEL_%s_%s", user,
+             suffix);
+    fallback = config_get_default(cfg, fallback_key, "");
+    return copy_setting(config_get_default(cfg, key, fallback), out, size, key,
+                        err);
+}
+
+int service_client_settings_load(const struct config *cfg, const char *prefix,
+                                 const char *user, const char *issuer,
+                                 struct service_client_settings *out,
+                                 struct hito_error *err)
+{
+    char key[SERVICE_AUTH_KEY_MAX];
+    char fallback[SERVICE_AUTH_TEXT_MAX];
+    const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (strlen(prefix) + strlen(user) + sizeof("ZITADEL__CLIENT_SECRET") >
+        sizeof(key))
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "setting prefix %s or user %s is too long",
+                              prefix, user);
+    rc = load_credential(cfg, prefix, user, "CLIENT_ID", out->client_id,
+                         sizeof(out->client_id), err);
+    if (rc == HITO_OK)
+        rc = load_credential(cfg, prefix, user, "CLIENT_SECRET",
+                             out->client_secret, sizeof(out->client_secret),
+                             err);
+    if (rc != HITO_OK)
+        return rc;
+
+    snprintf(fallback, sizeof(fallback), "%.200s/oauth/v2/token", issuer);
+    snprintf(key, sizeof(key), "%s_TOKEN_URL", prefix);
+    rc = load_url(cfg, key, out->token_url, sizeof(out->token_url), fallback,
+                  err);
+    if (rc == HITO_OK &&
+        snprintf(out->scope, sizeof(out->scope),
+                 "openid urn:zitadel:iam:org:project:id:%s:aud "
+                 "urn:zitadel:iam:org:projects:roles",
+                 project) >= (int)sizeof(out->scope))
+        rc = hito_error_set(err, HITO_ERR_INVALID,
+                            "ZITADEL_PROJECT_ID is too long");
+    return rc;
+}
+
 int service_roles_parse(struct service_roles *out, const char *list,
                         struct hito_error *err)
 {

@@ -256,6 +256,75 @@ static void mq_options_read_settings(void **state)
     config_free(cfg);
 }
 
+static void setting_copy_uses_fallback(void **state)
+{
+    struct config *cfg = config_new();
+    struct hito_error err = { 0 };
+    char out[8];
+
+    (void)state;
+    assert_int_equal(service_setting_copy(cfg, "LLM_MODEL", "intent", out,
+                                          sizeof(out), NULL),
+                     HITO_OK);
+    assert_string_equal(out, "intent");
+    assert_int_equal(config_set(cfg, "LLM_MODEL", "m1"), HITO_OK);
+    assert_int_equal(service_setting_copy(cfg, "LLM_MODEL", "intent", out,
+                                          sizeof(out), NULL),
+                     HITO_OK);
+    assert_string_equal(out, "m1");
+    assert_int_equal(config_set(cfg, "LLM_MODEL", "a-long-model"), HITO_OK);
+    assert_int_equal(service_setting_copy(cfg, "LLM_MODEL", "intent", out,
+                                          sizeof(out), &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "LLM_MODEL"));
+    assert_null(strstr(err.message, "a-long-model"));
+    config_free(cfg);
+}
+
+static void peer_url_prefers_url_setting(void **state)
+{
+    struct config *cfg = config_new();
+    struct hito_error err = { 0 };
+    char out[64];
+
+    (void)state;
+    assert_int_equal(service_peer_url(cfg, "OTP_URL", "OTP_PORT", out,
+                                      sizeof(out), &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "OTP_URL and OTP_PORT"));
+    assert_int_equal(config_set(cfg, "OTP_PORT", "22830"), HITO_OK);
+    assert_int_equal(service_peer_url(cfg, "OTP_URL", "OTP_PORT", out,
+                                      sizeof(out), NULL),
+                     HITO_OK);
+    assert_string_equal(out, "http://127.0.0.1:22830");
+    assert_int_equal(config_set(cfg, "OTP_URL", "http://otp.test"), HITO_OK);
+    assert_int_equal(service_peer_url(cfg, "OTP_URL", "OTP_PORT", out,
+                                      sizeof(out), NULL),
+                     HITO_OK);
+    assert_string_equal(out, "http://otp.test");
+    config_free(cfg);
+}
+
+static void migrations_dir_under_root(void **state)
+{
+    struct config *cfg = config_new();
+    char out[64];
+
+    (void)state;
+    assert_int_equal(service_migrations_dir(cfg, "otp", out, sizeof(out),
+                                            NULL),
+                     HITO_OK);
+    assert_string_equal(out, "./reference/services/otp/migrations");
+    assert_int_equal(config_set(cfg, "HITO_ROOT", "/repo"), HITO_OK);
+    assert_int_equal(service_migrations_dir(cfg, "iabot", out, sizeof(out),
+                                            NULL),
+                     HITO_OK);
+    assert_string_equal(out, "/repo/reference/services/iabot/migrations");
+    assert_int_equal(service_migrations_dir(cfg, "iabot", out, 16, NULL),
+                     HITO_ERR_INVALID);
+    config_free(cfg);
+}
+
 static volatile int stop_returned;
 
 static void ignore_signal(int sig)
@@ -302,7 +371,8 @@ int main(void)
         "PG_PASSWORD_OTP", "PG_PASSWORD_IABOT", "REDIS_PORT",
         "REDIS_PASSWORD", "AMQP_PORT",      "AMQP_USER",
         "AMQP_PASSWORD",  "AMQP_VHOST",     "ZITADEL_PROJECT_ID",
-        "MISSING_PORT",
+        "MISSING_PORT",   "LLM_MODEL",      "OTP_URL",
+        "HITO_ROOT",
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(load_profile_reads_zitadel_env),
@@ -317,6 +387,9 @@ int main(void)
         cmocka_unit_test(redis_options_read_settings),
         cmocka_unit_test(mq_options_need_credentials),
         cmocka_unit_test(mq_options_read_settings),
+        cmocka_unit_test(setting_copy_uses_fallback),
+        cmocka_unit_test(peer_url_prefers_url_setting),
+        cmocka_unit_test(migrations_dir_under_root),
         cmocka_unit_test(wait_for_stop_returns_signal),
     };
 

@@ -169,6 +169,71 @@ static void settings_reject_long_value(void **state)
     config_free(cfg);
 }
 
+static void client_settings_from_provisioning(void **state)
+{
+    struct config *cfg = config_new();
+    struct service_client_settings c;
+
+    (void)state;
+    assert_int_equal(config_set(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "svc-otp"),
+                     HITO_OK);
+    assert_int_equal(config_set(cfg, "ZITADEL_SVC_OTP_CLIENT_SECRET", "s1"),
+                     HITO_OK);
+    assert_int_equal(config_set(cfg, "ZITADEL_PROJECT_ID", "42"), HITO_OK);
+    assert_int_equal(service_client_settings_load(cfg, "OTP", "SVC_OTP",
+                                                  "http://localhost:8080", &c,
+                                                  NULL),
+                     HITO_OK);
+    assert_string_equal(c.client_id, "svc-otp");
+    assert_string_equal(c.client_secret, "s1");
+    assert_string_equal(c.token_url, "http://localhost:8080/oauth/v2/token");
+    assert_string_equal(c.scope, "openid urn:zitadel:iam:org:project:id:42:aud "
+                                 "urn:zitadel:iam:org:projects:roles");
+    config_free(cfg);
+}
+
+static void client_settings_prefer_own_keys(void **state)
+{
+    struct config *cfg = config_new();
+    struct service_client_settings c;
+
+    (void)state;
+    assert_int_equal(config_set(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "svc-otp"),
+                     HITO_OK);
+    assert_int_equal(config_set(cfg, "OTP_CLIENT_ID", "mine"), HITO_OK);
+    assert_int_equal(config_set(cfg, "OTP_CLIENT_SECRET", "s2"), HITO_OK);
+    assert_int_equal(config_set(cfg, "OTP_TOKEN_URL", "http://t/token"),
+                     HITO_OK);
+    assert_int_equal(service_client_settings_load(cfg, "OTP", "SVC_OTP",
+                                                  "http://localhost:8080", &c,
+                                                  NULL),
+                     HITO_OK);
+    assert_string_equal(c.client_id, "mine");
+    assert_string_equal(c.client_secret, "s2");
+    assert_string_equal(c.token_url, "http://t/token");
+    config_free(cfg);
+}
+
+static void client_settings_hide_long_secret(void **state)
+{
+    struct config *cfg = config_new();
+    struct hito_error err = { 0 };
+    struct service_client_settings c;
+    char secret[SERVICE_AUTH_TEXT_MAX + 1];
+
+    (void)state;
+    memset(secret, 's', sizeof(secret) - 1);
+    secret[sizeof(secret) - 1] = '\0';
+    assert_int_equal(config_set(cfg, "OTP_CLIENT_SECRET", secret), HITO_OK);
+    assert_int_equal(service_client_settings_load(cfg, "OTP", "SVC_OTP",
+                                                  "http://localhost:8080", &c,
+                                                  &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "OTP_CLIENT_SECRET"));
+    assert_null(strstr(err.message, "sss"));
+    config_free(cfg);
+}
+
 static void roles_parse_commas_and_spaces(void **state)
 {
     struct service_roles r;
@@ -387,12 +452,17 @@ int main(void)
         "ZITADEL_PORT",        "ZITADEL_PROJECT_ID",  "ZITADEL_EXTERNAL_DOMAIN",
         "OTP_AUTH_ISSUER",     "OTP_AUTH_JWKS_URL",   "OTP_AUTH_AUDIENCE",
         "IABOT_AUTH_ISSUER",   "IABOT_AUTH_JWKS_URL", "IABOT_AUTH_AUDIENCE",
-        "OTP_AUTH_ROLES",
+        "OTP_AUTH_ROLES",      "OTP_CLIENT_ID",       "OTP_CLIENT_SECRET",
+        "OTP_TOKEN_URL",       "ZITADEL_SVC_OTP_CLIENT_ID",
+        "ZITADEL_SVC_OTP_CLIENT_SECRET",
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(settings_default_to_stack_zitadel),
         cmocka_unit_test(settings_read_prefixed_keys),
         cmocka_unit_test(settings_reject_long_value),
+        cmocka_unit_test(client_settings_from_provisioning),
+        cmocka_unit_test(client_settings_prefer_own_keys),
+        cmocka_unit_test(client_settings_hide_long_secret),
         cmocka_unit_test(roles_parse_commas_and_spaces),
         cmocka_unit_test(roles_parse_rejects_bad_lists),
         cmocka_unit_test(roles_load_names_key),

@@ -45,6 +45,31 @@ int service_listen_address(const struct config *cfg, const char *port_key,
                            char *out, size_t size, struct hito_error *err);
 
 /*
+ * Copies the value of setting key, or fallback when the key is unset or
+ * empty, into out (size bytes). Returns HITO_ERR_INVALID naming the key
+ * when the value does not fit; the message never contains the value.
+ */
+int service_setting_copy(const struct config *cfg, const char *key,
+                         const char *fallback, char *out, size_t size,
+                         struct hito_error *err);
+
+/*
+ * Writes the base URL of another service into out: the value of url_key,
+ * else http://HITO_HOST:<port_key>. Returns HITO_ERR_INVALID when both keys
+ * are missing or the URL does not fit in size bytes.
+ */
+int service_peer_url(const struct config *cfg, const char *url_key,
+                     const char *port_key, char *out, size_t size,
+                     struct hito_error *err);
+
+/*
+ * Writes HITO_ROOT/reference/services/<name>/migrations into out (HITO_ROOT
+ * defaults to "."). Returns HITO_ERR_INVALID when it does not fit.
+ */
+int service_migrations_dir(const struct config *cfg, const char *name,
+                           char *out, size_t size, struct hito_error *err);
+
+/*
  * Installs handlers for SIGINT and SIGTERM and blocks until one arrives.
  * Returns the signal's number. Call it from the main thread once the
  * service runs.

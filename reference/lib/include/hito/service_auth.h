@@ -44,6 +44,14 @@ struct service_caller {
     char org_id[SERVICE_AUTH_TEXT_MAX]; /* "" when the token names none */
 };
 
+/* The credentials a service uses to obtain its own access tokens. */
+struct service_client_settings {
+    char client_id[SERVICE_AUTH_TEXT_MAX]; /* "": send no token */
+    char client_secret[SERVICE_AUTH_TEXT_MAX];
+    char token_url[SERVICE_AUTH_TEXT_MAX];
+    char scope[2 * SERVICE_AUTH_TEXT_MAX];
+};
+
 struct service_auth;
 
 /*
@@ -59,6 +67,20 @@ struct service_auth;
 int service_auth_settings_load(const struct config *cfg, const char *prefix,
                                struct service_auth_settings *out,
                                struct hito_error *err);
+
+/*
+ * Reads a service's own client credentials: <prefix>_CLIENT_ID and
+ * <prefix>_CLIENT_SECRET, else ZITADEL_<user>_CLIENT_ID and _SECRET, which
+ * ZITADEL provisioning writes for the machine user (user "SVC_OTP" for
+ * svc-otp); <prefix>_TOKEN_URL, else <issuer>/oauth/v2/token; and a scope
+ * that requests the project (ZITADEL_PROJECT_ID) as audience and the
+ * project roles, as ZITADEL spells them. Returns HITO_ERR_INVALID naming
+ * the setting that is too long; the message never contains the secret.
+ */
+int service_client_settings_load(const struct config *cfg, const char *prefix,
+                                 const char *user, const char *issuer,
+                                 struct service_client_settings *out,
+                                 struct hito_error *err);
 
 /*
  * Parses a list of role names separated by commas or spaces. Returns
