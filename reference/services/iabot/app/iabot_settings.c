@@ -4,20 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static int copy_setting(const char *value, char *out, size_t size,
-                        const char *key, struct hito_error *err)
-{
-    if (strlen(value) >= size)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "%s is longer than %zu bytes", key, size - 1);
-    memcpy(out, value, strlen(value) + 1);
-    return HITO_OK;
-}
-
 static int load_endpoints(const struct config *cfg, struct iabot_settings *out,
                           struct hito_error *err)
 {
     const char *root = config_get_default(cfg, "HITO_ROOT", ".");
+    char fixtures[IABOT_SETTINGS_TEXT];
     int rc;
 
     rc = service_listen_address(cfg, "IABOT_PORT", out->listen,
@@ -25,37 +16,31 @@ static int load_endpoints(const struct config *cfg, struct iabot_settings *out,
     if (rc == HITO_OK)
         rc = service_pg_conninfo(cfg, "iabot", out->pg_conninfo,
                                  sizeof(out->pg_conninfo), err);
+    if (rc == HITO_OK)
+        rc = service_migrations_dir(cfg, "iabot", out->migrations_dir,
+                                    sizeof(out->migrations_dir), err);
     if (rc != HITO_OK)
         return rc;
-    if (snprintf(out->migrations_dir, sizeof(out->migrations_dir),
-                 "%s/reference/services/iabot/migrations",
-                 root) >= (int)sizeof(out->migrations_dir))
-        return hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
-    if (config_get(cfg, "IABOT_DATA_DIR") != NULL)
-        return copy_setting(config_get(cfg, "IABOT_DATA_DIR"), out->data_dir,
-                            sizeof(out->data_dir), "IABOT_DATA_DIR", err);
-    if (snprintf(out->data_dir, sizeof(out->data_dir),
+    if (snprintf(fixtures, sizeof(fixtures),
                  "%s/reference/services/iabot/fixtures",
-                 root) >= (int)sizeof(out->data_dir))
+                 root) >= (int)sizeof(fixtures))
         return hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
-    return HITO_OK;
+    return service_setting_copy(cfg, "IABOT_DATA_DIR", fixtures,
+                                out->data_dir, sizeof(out->data_dir), err);
 }
 
 static int load_llm(const struct config *cfg, struct iabot_settings *out,
                     struct hito_error *err)
 {
-    int rc = copy_setting(config_get_default(cfg, "LLM_BASE_URL", ""),
-                          out->llm_base_url, sizeof(out->llm_base_url),
-                          "LLM_BASE_URL", err);
+    int rc = service_setting_copy(cfg, "LLM_BASE_URL", "", out->llm_base_url,
+                                  sizeof(out->llm_base_url), err);
 
     if (rc == HITO_OK)
-        rc = copy_setting(config_get_default(cfg, "LLM_API_KEY", ""),
-                          out->llm_api_key, sizeof(out->llm_api_key),
-                          "LLM_API_KEY", err);
+        rc = service_setting_copy(cfg, "LLM_API_KEY", "", out->llm_api_key,
+                                  sizeof(out->llm_api_key), err);
     if (rc == HITO_OK)
-        rc = copy_setting(config_get_default(cfg, "LLM_MODEL", "hito-intent"),
-                          out->llm_model, sizeof(out->llm_model), "LLM_MODEL",
-                          err);
+        rc = service_setting_copy(cfg, "LLM_MODEL", "hito-intent",
+                                  out->llm_model, sizeof(out->llm_model), err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "LLM_TIMEOUT_MS", 2000, 50, 60000,
                             &out->llm_timeout_ms, err);

@@ -80,10 +80,10 @@ static int open_stores(struct otp_app *app, struct hito_error *err)
 static int build_domain(struct otp_app *app, struct hito_error *err)
 {
     const struct otp_settings *s = &app->settings;
-    struct token_cache_options token_opts = { s->token_url,
-                                              s->client_id,
-                                              s->client_secret,
-                                              s->token_scope,
+    struct token_cache_options token_opts = { s->client.token_url,
+                                              s->client.client_id,
+                                              s->client.client_secret,
+                                              s->client.scope,
                                               0,
                                               s->whatsapp_timeout_ms };
     struct otp_whatsapp_options wa = { s->whatsapp_url, s->whatsapp_template,
@@ -91,7 +91,7 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
                                        s->whatsapp_timeout_ms, NULL };
     struct otp_service_deps deps;
 
-    if (s->client_id[0] != '\0') {
+    if (s->client.client_id[0] != '\0') {
         app->tokens = token_cache_new(&token_opts, err);
         if (app->tokens == NULL)
             return err->code;

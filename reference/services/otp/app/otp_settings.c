@@ -19,17 +19,6 @@
 #define OTP_DEFAULT_CALLER_ROLES                                               \
     "svc-orchestrator,svc-whatsapp,svc-otp,support,admin"
 
-static int copy_text(const char *value, char *out, size_t size, const char *key,
-                     struct hito_error *err)
-{
-    if (strlen(value) >= size)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "%s is longer than %zu characters", key,
-                              size - 1);
-    memcpy(out, value, strlen(value) + 1);
-    return HITO_OK;
-}
-
 static int read_key(const struct config *cfg, const char *key, size_t min,
                     unsigned char *out, size_t *len, struct hito_error *err)
 {
@@ -98,9 +87,8 @@ static int load_purposes(const struct config *cfg, struct otp_policy *policy,
     char *saveptr = NULL;
     int rc;
 
-    rc =
-        copy_text(config_get_default(cfg, "OTP_PURPOSES", OTP_DEFAULT_PURPOSES),
-                  list, sizeof(list), "OTP_PURPOSES", err);
+    rc = service_setting_copy(cfg, "OTP_PURPOSES", OTP_DEFAULT_PURPOSES, list,
+                              sizeof(list), err);
     if (rc != HITO_OK)
         return rc;
     for (char *name = strtok_r(list, ", ", &saveptr); name != NULL;
@@ -153,51 +141,14 @@ static int load_endpoints(const struct config *cfg, struct otp_settings *out,
         rc = service_pg_conninfo(cfg, "otp", out->pg_conninfo,
                                  sizeof(out->pg_conninfo), err);
     if (rc == HITO_OK)
-        rc = copy_text(redis.host, out->redis_host, sizeof(out->redis_host),
-                       "HITO_HOST", err);
+        rc = service_setting_copy(cfg, "HITO_HOST", redis.host,
+                                  out->redis_host, sizeof(out->redis_host),
+                                  err);
     if (rc == HITO_OK)
-        rc = copy_text(redis.password, out->redis_password,
-                       sizeof(out->redis_password), "REDIS_PASSWORD", err);
+        rc = service_setting_copy(cfg, "REDIS_PASSWORD", "",
+                                  out->redis_password,
+                                  sizeof(out->redis_password), err);
     out->redis_port = redis.port;
-    return rc;
-}
-
-/*
- * The OTP service's own client credentials (ZITADEL user svc-otp), and a
- * scope that requests the project audience and roles as ZITADEL spells it.
- */
-static int load_client(const struct config *cfg, struct otp_settings *out,
-                       struct hito_error *err)
-{
-    const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
-    int rc;
-
-    rc =
-        copy_text(config_get_default(
-                      cfg, "OTP_CLIENT_ID",
-                      config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_ID", "")),
-                  out->client_id, sizeof(out->client_id), "OTP_CLIENT_ID", err);
-    if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(
-                cfg, "OTP_CLIENT_SECRET",
-                config_get_default(cfg, "ZITADEL_SVC_OTP_CLIENT_SECRET", "")),
-            out->client_secret, sizeof(out->client_secret), "OTP_CLIENT_SECRET",
-            err);
-    if (rc != HITO_OK)
-        return rc;
-    snprintf(out->token_url, sizeof(out->token_url), "%.200s/oauth/v2/token",
-             out->auth.issuer);
-    rc =
-        copy_text(config_get_default(cfg, "OTP_TOKEN_URL", out->token_url),
-                  out->token_url, sizeof(out->token_url), "OTP_TOKEN_URL", err);
-    if (rc == HITO_OK &&
-        snprintf(out->token_scope, sizeof(out->token_scope),
-                 "openid urn:zitadel:iam:org:project:id:%.200s:aud "
-                 "urn:zitadel:iam:org:projects:roles",
-                 project) >= (int)sizeof(out->token_scope))
-        rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "ZITADEL_PROJECT_ID is too long");
     return rc;
 }
 
@@ -214,8 +165,10 @@ static int load_auth(const struct config *cfg, struct otp_settings *out,
     if (rc == HITO_OK)
         rc = service_roles_load(cfg, "OTP_TOTP_ENROL_ROLES", "admin",
                                 &out->enrollers, err);
+    /* The OTP service's own ZITADEL user is svc-otp. */
     if (rc == HITO_OK)
-        rc = load_client(cfg, out, err);
+        rc = service_client_settings_load(cfg, "OTP", "SVC_OTP",
+                                          out->auth.issuer, &out->client, err);
     return rc;
 }
 
@@ -223,35 +176,19 @@ static int load_whatsapp_and_auth(const struct config *cfg,
                                   struct otp_settings *out,
                                   struct hito_error *err)
 {
-    const char *url = config_get(cfg, "WHATSAPP_SERVICE_URL");
-    const char *port = config_get(cfg, "WHATSAPP_PORT");
     int rc;
 
     /* Without an explicit URL, the WhatsApp service of the same stack. */
-    if (url != NULL && url[0] != '\0')
-        rc = copy_text(url, out->whatsapp_url, sizeof(out->whatsapp_url),
-                       "WHATSAPP_SERVICE_URL", err);
-    else if (port != NULL && port[0] != '\0')
-        rc = snprintf(out->whatsapp_url, sizeof(out->whatsapp_url),
-                      "http://%s:%s",
-                      config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
-                      port) < (int)sizeof(out->whatsapp_url)
-                 ? HITO_OK
-                 : hito_error_set(err, HITO_ERR_INVALID,
-                                  "WHATSAPP_PORT is too long");
-    else
-        rc = hito_error_set(
-            err, HITO_ERR_INVALID,
-            "WHATSAPP_SERVICE_URL and WHATSAPP_PORT are both missing");
+    rc = service_peer_url(cfg, "WHATSAPP_SERVICE_URL", "WHATSAPP_PORT",
+                          out->whatsapp_url, sizeof(out->whatsapp_url), err);
     if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(cfg, "OTP_WHATSAPP_TEMPLATE", "otp_code"),
-            out->whatsapp_template, sizeof(out->whatsapp_template),
-            "OTP_WHATSAPP_TEMPLATE", err);
+        rc = service_setting_copy(cfg, "OTP_WHATSAPP_TEMPLATE", "otp_code",
+                                  out->whatsapp_template,
+                                  sizeof(out->whatsapp_template), err);
     if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "OTP_WHATSAPP_LANGUAGE", "es"),
-                       out->whatsapp_language, sizeof(out->whatsapp_language),
-                       "OTP_WHATSAPP_LANGUAGE", err);
+        rc = service_setting_copy(cfg, "OTP_WHATSAPP_LANGUAGE", "es",
+                                  out->whatsapp_language,
+                                  sizeof(out->whatsapp_language), err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "OTP_WHATSAPP_TIMEOUT_MS", 5000, 100, 60000,
                             &out->whatsapp_timeout_ms, err);
@@ -285,12 +222,9 @@ int otp_settings_load(const struct config *cfg, struct otp_settings *out,
         rc = config_get_int(cfg, "OTP_MAX_BODY_BYTES",
                             OTP_DEFAULT_MAX_BODY_BYTES, 256, 65536,
                             &out->max_body_bytes, err);
-    if (rc == HITO_OK &&
-        snprintf(out->migrations_dir, sizeof(out->migrations_dir),
-                 "%s/reference/services/otp/migrations",
-                 config_get_default(cfg, "HITO_ROOT", ".")) >=
-            (int)sizeof(out->migrations_dir))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
+    if (rc == HITO_OK)
+        rc = service_migrations_dir(cfg, "otp", out->migrations_dir,
+                                    sizeof(out->migrations_dir), err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "OTP_THREADS", 16, 2, 256, &out->threads, err);
     if (rc != HITO_OK)
@@ -304,5 +238,6 @@ void otp_settings_clear(struct otp_settings *settings)
     OPENSSL_cleanse(settings->proof_key, sizeof(settings->proof_key));
     OPENSSL_cleanse(settings->pg_conninfo, sizeof(settings->pg_conninfo));
     OPENSSL_cleanse(settings->redis_password, sizeof(settings->redis_password));
-    OPENSSL_cleanse(settings->client_secret, sizeof(settings->client_secret));
+    OPENSSL_cleanse(settings->client.client_secret,
+                    sizeof(settings->client.client_secret));
 }

@@ -33,10 +33,7 @@ struct otp_settings {
     long whatsapp_timeout_ms;
     /* Client credentials of the OTP service's own ZITADEL user, for the
      * token it sends to the WhatsApp service; no token when the id is empty. */
-    char client_id[OTP_SETTINGS_TEXT_SIZE];
-    char client_secret[OTP_SETTINGS_TEXT_SIZE];
-    char token_url[OTP_SETTINGS_TEXT_SIZE];
-    char token_scope[2 * OTP_SETTINGS_TEXT_SIZE];
+    struct service_client_settings client;
     struct service_auth_settings auth; /* OTP_AUTH_*: service tokens */
     struct service_roles callers;      /* OTP_AUTH_ROLES */
     struct service_roles enrollers;    /* OTP_TOTP_ENROL_ROLES */
