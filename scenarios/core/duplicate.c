@@ -4,16 +4,17 @@
  */
 #include "core.h"
 
-static void run(struct scenario_ctx *ctx) {
-  const char *customer = core_new_customer(ctx);
-  double started = scenario_now_ms();
+static void run(struct scenario_ctx *ctx)
+{
+    const char *customer = core_new_customer(ctx);
+    double started = scenario_now_ms();
 
-  step_begin(ctx, "One message delivered three times gets a reply");
-  core_send_text(ctx, customer, "hola", 2);
-  core_wait_sent(ctx, customer, 0, started, NULL);
+    step_begin(ctx, "One message delivered three times gets a reply");
+    core_send_text(ctx, customer, "hola", 2);
+    core_wait_sent(ctx, customer, 0, started, NULL);
 
-  step_begin(ctx, "No second reply follows");
-  core_expect_quiet(ctx, customer, 1);
+    step_begin(ctx, "No second reply follows");
+    core_expect_quiet(ctx, customer, 1);
 }
 
 const struct scenario core_duplicate = {
