@@ -62,21 +62,28 @@ const struct httpc_response *core_get(struct scenario_ctx *ctx,
     return send_json(ctx, "GET", base, path, token, NULL);
 }
 
+const char *core_dump(struct scenario_ctx *ctx, json_t *value)
+{
+    char *text = value ? json_dumps(value, JSON_COMPACT) : NULL;
+
+    json_decref(value);
+    if (text == NULL)
+        scenario_fail(ctx, "out of memory");
+    scenario_defer(ctx, free, text);
+    return text;
+}
+
 const char *core_send_text(struct scenario_ctx *ctx, const char *customer,
                            const char *text, int duplicates)
 {
-    json_t *in =
-        json_pack("{s:s, s:s, s:s, s:i}", "from", customer, "name",
-                  "Cliente de prueba", "text", text, "duplicates", duplicates);
-    char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
+    const char *body =
+        core_dump(ctx, json_pack("{s:s, s:s, s:s, s:i}", "from", customer,
+                                 "name", "Cliente de prueba", "text", text,
+                                 "duplicates", duplicates));
     const struct httpc_response *res;
     json_t *reply;
     const char *wamid;
 
-    json_decref(in);
-    if (body == NULL)
-        scenario_fail(ctx, "out of memory");
-    scenario_defer(ctx, free, body);
     res = core_post(ctx, scenario_url(ctx, "WHATSAPP_CLOUD"),
                     "/__emulator/inbound", NULL, body);
     expect_http_status(ctx, res, 200);
@@ -180,15 +187,11 @@ const char *core_service_token(struct scenario_ctx *ctx)
 json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
                      const char *text)
 {
-    json_t *in = json_pack("{s:s, s:s, s:s}", "conversation_id", "checkpoint-4",
-                           "customer_id", customer, "text", text);
-    char *body = in ? json_dumps(in, JSON_COMPACT) : NULL;
+    const char *body = core_dump(
+        ctx, json_pack("{s:s, s:s, s:s}", "conversation_id", "checkpoint-4",
+                       "customer_id", customer, "text", text));
     const struct httpc_response *res;
 
-    json_decref(in);
-    if (body == NULL)
-        scenario_fail(ctx, "out of memory");
-    scenario_defer(ctx, free, body);
     res = core_post(ctx, scenario_url(ctx, "IABOT"), "/v1/analyse",
                     core_service_token(ctx), body);
     expect_http_status(ctx, res, 200);

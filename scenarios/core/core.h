@@ -55,6 +55,13 @@ json_t *core_analyse(struct scenario_ctx *ctx, const char *customer,
                      const char *text);
 
 /*
+ * Returns value as compact JSON text that lives until the scenario ends,
+ * and drops the reference to value. NULL value fails the scenario as out
+ * of memory (json_pack returns NULL then).
+ */
+const char *core_dump(struct scenario_ctx *ctx, json_t *value);
+
+/*
  * POSTs body (NULL: none) to base + path as JSON with the bearer token
  * (NULL: none). The response lives until the scenario ends.
  */

@@ -6,7 +6,6 @@
  * same message to the same intent.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -53,8 +52,8 @@ static void run(struct scenario_ctx *ctx)
     const char *customer = core_new_customer(ctx);
     const char *message_id, *intent, *version;
     const struct httpc_response *res;
-    json_t *analysis, *body;
-    char *text;
+    json_t *analysis;
+    const char *text;
 
     if (!scenario_target_is_local(ctx))
         scenario_skip(ctx, "training needs an admin token, signed here with "
@@ -76,13 +75,9 @@ static void run(struct scenario_ctx *ctx)
                       CORRECT_INTENT);
 
     step_begin(ctx, "An operator corrects the intent");
-    body = json_pack("{s:s, s:s, s:s}", "message_id", message_id, "intent",
-                     CORRECT_INTENT, "source", "operator");
-    text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    if (text == NULL)
-        scenario_fail(ctx, "out of memory");
-    scenario_defer(ctx, free, text);
+    text = core_dump(ctx,
+                     json_pack("{s:s, s:s, s:s}", "message_id", message_id,
+                               "intent", CORRECT_INTENT, "source", "operator"));
     res = core_post(ctx, iabot, "/v1/feedback", token, text);
     expect_http_status(ctx, res, 201);
 
@@ -91,14 +86,10 @@ static void run(struct scenario_ctx *ctx)
     expect_true(ctx, version != NULL, "the run names its model version");
 
     step_begin(ctx, "The candidate classifies the message as corrected");
-    body = json_pack("{s:s, s:s, s:s, s:s}", "conversation_id", "checkpoint-4",
-                     "customer_id", customer, "text", FEEDBACK_TEXT,
-                     "model_version", version);
-    text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    if (text == NULL)
-        scenario_fail(ctx, "out of memory");
-    scenario_defer(ctx, free, text);
+    text = core_dump(ctx,
+                     json_pack("{s:s, s:s, s:s, s:s}", "conversation_id",
+                               "checkpoint-4", "customer_id", customer, "text",
+                               FEEDBACK_TEXT, "model_version", version));
     res = core_post(ctx, iabot, "/v1/analyse", token, text);
     expect_http_status(ctx, res, 200);
     expect_json_str(ctx, scenario_json(ctx, res), "intent", CORRECT_INTENT);

@@ -2,31 +2,46 @@
 
 #include <stdio.h>
 
-/* The OTP service takes E.164 numbers; WhatsApp ids are the same digits
- * without the "+". */
-static void e164(const char *phone, char out[ORCH_PHONE_SIZE])
+/*
+ * POSTs {"phone_number", "purpose"} plus code (when not NULL) to path and
+ * stores the reply's status. The OTP service takes E.164 numbers, and
+ * WhatsApp ids are the same digits without the "+".
+ */
+static int call(struct orch_client *client, const char *path, const char *phone,
+                const char *purpose, const char *code, long *status,
+                struct hito_error *err)
 {
-    snprintf(out, ORCH_PHONE_SIZE, "%s%s", phone[0] == '+' ? "" : "+", phone);
+    char number[ORCH_PHONE_SIZE];
+    json_t *body, *reply = NULL;
+    int rc;
+
+    snprintf(number, sizeof(number), "%s%s", phone[0] == '+' ? "" : "+", phone);
+    body = json_pack("{s:s, s:s}", "phone_number", number, "purpose", purpose);
+    if (body != NULL && code != NULL &&
+        json_object_set_new(body, "code", json_string(code)) != 0) {
+        json_decref(body);
+        body = NULL;
+    }
+    if (body == NULL)
+        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
+    rc = orch_client_post(client, path, body, NULL, status, &reply, err);
+    if (rc == HITO_OK && *status / 100 != 2 && *status != 422 && *status != 400)
+        rc = orch_client_status_error("the OTP service", *status, reply, err);
+    json_decref(reply);
+    json_decref(body);
+    return rc;
 }
 
 static int issue(void *self, const char *phone, const char *purpose,
                  struct hito_error *err)
 {
-    char number[ORCH_PHONE_SIZE];
-    json_t *body;
-    json_t *reply = NULL;
     long status = 0;
-    int rc;
+    int rc = call(self, "/v1/otp", phone, purpose, NULL, &status, err);
 
-    e164(phone, number);
-    body = json_pack("{s:s, s:s}", "phone_number", number, "purpose", purpose);
-    if (body == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
-    rc = orch_client_post(self, "/v1/otp", body, NULL, &status, &reply, err);
-    if (rc == HITO_OK && status != 202 && status != 200)
-        rc = orch_client_status_error("the OTP service", status, reply, err);
-    json_decref(reply);
-    json_decref(body);
+    if (rc == HITO_OK && status / 100 != 2)
+        rc = hito_error_set(err, HITO_ERR_PROTOCOL,
+                            "the OTP service rejected the request with %ld",
+                            status);
     return rc;
 }
 
@@ -35,25 +50,11 @@ static int issue(void *self, const char *phone, const char *purpose,
 static int verify(void *self, const char *phone, const char *purpose,
                   const char *code, struct hito_error *err)
 {
-    char number[ORCH_PHONE_SIZE];
-    json_t *body;
-    json_t *reply = NULL;
     long status = 0;
-    int rc;
+    int rc = call(self, "/v1/otp/verify", phone, purpose, code, &status, err);
 
-    e164(phone, number);
-    body = json_pack("{s:s, s:s, s:s}", "phone_number", number, "purpose",
-                     purpose, "code", code);
-    if (body == NULL)
-        return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
-    rc = orch_client_post(self, "/v1/otp/verify", body, NULL, &status, &reply,
-                          err);
-    if (rc == HITO_OK && (status == 422 || status == 400))
+    if (rc == HITO_OK && status / 100 != 2)
         rc = hito_error_set(err, HITO_ERR_AUTH, "the code was rejected");
-    else if (rc == HITO_OK && status != 200)
-        rc = orch_client_status_error("the OTP service", status, reply, err);
-    json_decref(reply);
-    json_decref(body);
     return rc;
 }
 
