@@ -8,10 +8,10 @@
 #include "cloud/wa_cloud.h"
 #include "hito/httpd.h"
 #include "hito/log.h"
+#include "hito/service_auth.h"
 #include "http/wa_http.h"
 #include "postgres/wa_pg.h"
 #include "rabbitmq/wa_relay.h"
-#include "wa_auth.h"
 
 #define DB_POOL_SIZE 8
 #define RELAY_POLL_MS 1000
@@ -23,7 +23,7 @@ struct wa_app {
     struct wa_pg *pg;
     struct wa_cloud_client *cloud;
     struct wa_relay *relay;
-    struct wa_auth *auth;
+    struct service_auth *auth;
     struct wa_service *service;
     struct httpd *srv;
     struct wa_http *http;
@@ -72,25 +72,19 @@ static int open_adapters(struct wa_app *app, struct hito_error *err)
                                       s->phone_number_id, s->access_token,
                                       s->cloud_timeout_ms };
     struct wa_relay_options relay = { 0 };
-    struct wa_auth_options auth = { s->auth_issuer, s->auth_audience,
-                                    s->auth_jwks_url, s->auth_roles };
 
     app->db = db_pool_new(s->pg_conninfo, DB_POOL_SIZE, err);
     if (app->db == NULL || db_migrate(app->db, s->migrations_dir, err) != 0)
         return HITO_ERR_UNAVAILABLE;
     app->pg = wa_pg_new(app->db, err);
     app->cloud = app->pg ? wa_cloud_new(&cloud, err) : NULL;
-    app->auth = app->cloud ? wa_auth_new(&auth, err) : NULL;
+    app->auth = app->cloud ? service_auth_new(&s->auth, err) : NULL;
     if (app->auth == NULL)
         return HITO_ERR_INVALID;
-    if (s->auth_audience[0] == '\0')
+    if (s->auth.audience[0] == '\0')
         LOG_WARN("WHATSAPP_AUTH_AUDIENCE is not set: every send and query is "
                  "rejected with 401");
-    relay.mq = (struct mq_options){ .host = s->amqp_host,
-                                    .port = (int)s->amqp_port,
-                                    .user = s->amqp_user,
-                                    .password = s->amqp_password,
-                                    .vhost = s->amqp_vhost };
+    relay.mq = s->mq;
     relay.poll_ms = RELAY_POLL_MS;
     relay.retry_max_ms = RELAY_RETRY_MAX_MS;
     relay.publish_timeout_ms = MQ_DEFAULT_PUBLISH_TIMEOUT_MS;
@@ -111,9 +105,9 @@ static int serve(struct wa_app *app, struct hito_error *err)
         .ready = ready,
         .ready_user = app,
     };
-    struct wa_http_deps http = { NULL,          wa_pg_store(app->pg),
-                                 wa_auth_check, app->auth,
-                                 on_stored,     app->relay };
+    struct wa_http_deps http = { NULL,      wa_pg_store(app->pg),
+                                 app->auth, &app->settings.roles,
+                                 on_stored, app->relay };
 
     wa_service_define_metrics();
     app->service = wa_service_new(&app->settings.service, &deps, err);
@@ -163,7 +157,7 @@ void wa_app_free(struct wa_app *app)
     wa_http_free(app->http);
     wa_service_free(app->service);
     wa_relay_free(app->relay);
-    wa_auth_free(app->auth);
+    service_auth_free(app->auth);
     wa_cloud_free(app->cloud);
     wa_pg_free(app->pg);
     db_pool_free(app->db);

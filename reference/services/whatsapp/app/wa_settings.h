@@ -8,38 +8,34 @@
 
 #include "hito/config.h"
 #include "hito/db.h"
+#include "hito/mq.h"
+#include "hito/service.h"
+#include "hito/service_auth.h"
 #include "wa_service.h"
 
 #define WA_SETTINGS_TEXT_SIZE 512
 
 struct wa_settings {
-    char listen[64];
+    char listen[SERVICE_LISTEN_MAX];
     char pg_conninfo[DB_CONNINFO_MAX];
     char migrations_dir[WA_SETTINGS_TEXT_SIZE];
-    char amqp_host[64];
-    long amqp_port;
-    char amqp_user[WA_SETTINGS_TEXT_SIZE];
-    char amqp_password[WA_SETTINGS_TEXT_SIZE];
-    char amqp_vhost[WA_SETTINGS_TEXT_SIZE];
+    struct mq_options mq; /* strings belong to the config */
     char cloud_url[WA_SETTINGS_TEXT_SIZE];
     char cloud_version[32];
     char phone_number_id[64];
     char access_token[1025];
     long cloud_timeout_ms;
     struct wa_service_options service; /* secret, verify token, retries */
-    char auth_issuer[WA_SETTINGS_TEXT_SIZE];
-    char auth_jwks_url[WA_SETTINGS_TEXT_SIZE];
-    char auth_audience[WA_SETTINGS_TEXT_SIZE];
-    char auth_roles[WA_SETTINGS_TEXT_SIZE];
+    struct service_auth_settings auth;
+    struct service_roles roles; /* callers need one of them */
     long threads;
     long max_body_bytes;
 };
 
-/* Loads the profile files into cfg (run/$HITO_ENV/zitadel.env when it
- * exists). Errors as config_load_profile. */
-int wa_settings_load_profile(struct config *cfg, struct hito_error *err);
-
-/* Reads and checks every setting; HITO_ERR_INVALID naming the key. */
+/*
+ * Reads and checks every setting; HITO_ERR_INVALID naming the key. cfg must
+ * outlive out, which points to some of its strings.
+ */
 int wa_settings_load(const struct config *cfg, struct wa_settings *out,
                      struct hito_error *err);
 

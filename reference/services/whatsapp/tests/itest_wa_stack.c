@@ -34,7 +34,7 @@ static char service_url[URL_SIZE], cloud_url[URL_SIZE];
 static struct db_pool *db;
 static struct token_cache *tokens;
 
-/* Sends one request; returns the status and stores the parsed body. */
+/* Sends one request, stores the parsed body and returns the status. */
 static long request(const char *method, const char *url, const char *body,
                     const char *extra_header, json_t **reply)
 {
@@ -98,7 +98,7 @@ static void random_phone(char *out, size_t size)
     snprintf(out, size, "346%08u", n % 100000000u);
 }
 
-/* Has the emulator deliver one inbound text; returns its wamid. */
+/* Has the emulator deliver one inbound text and copies its wamid. */
 static void inbound(const char *from, const char *text, int duplicates,
                     char *wamid, size_t size, long *first_status)
 {
@@ -295,6 +295,25 @@ static void text_outside_window_rejected(void **state)
     json_decref(reply);
 }
 
+static void send_without_token_rejected(void **state)
+{
+    char url[URL_SIZE * 2];
+    const char *headers[] = { "Content-Type: application/json", NULL };
+    struct httpc_request req = { 0 };
+    struct httpc_response res = { 0 };
+
+    (void)state;
+    snprintf(url, sizeof(url), "%s/v1/messages", service_url);
+    req.method = "POST";
+    req.url = url;
+    req.headers = headers;
+    req.body = "{}";
+    req.body_len = 2;
+    assert_int_equal(httpc_do(&req, &res, NULL), HITO_OK);
+    assert_int_equal(res.status, 401);
+    httpc_response_free(&res);
+}
+
 static void statuses_applied_monotonically(void **state)
 {
     char phone[32], wamid[256], body[512], url[URL_SIZE * 3];
@@ -429,6 +448,7 @@ int main(void)
         cmocka_unit_test(send_retried_after_throughput_error),
         cmocka_unit_test(permanent_error_not_retried),
         cmocka_unit_test(text_outside_window_rejected),
+        cmocka_unit_test(send_without_token_rejected),
         cmocka_unit_test(statuses_applied_monotonically),
         cmocka_unit_test(broker_outage_loses_nothing),
     };

@@ -13,24 +13,23 @@ struct wa_http {
     struct wa_http_deps deps;
 };
 
-/* Sends 401 or 503 and returns nonzero when the caller is not authenticated. */
+/* Sends 401, 403 or 503 and returns nonzero when the caller is not
+ * authenticated; else copies its client id (the token's sub). */
 static int authenticate(struct wa_http *http, struct httpd_req *req,
                         char *client_id)
 {
+    struct service_caller caller = { 0 };
     struct hito_error err = { 0 };
     int rc;
 
-    rc = http->deps.authenticate(http->deps.authenticate_user,
-                                 httpd_header(req, "Authorization"), client_id,
-                                 WA_CLIENT_ID_SIZE, &err);
-    if (rc == HITO_OK)
-        return 0;
-    if (rc == HITO_ERR_UNAVAILABLE)
-        httpd_reply_error(req, 503, "unavailable",
-                          "the token keys cannot be fetched");
-    else
-        httpd_reply_error(req, 401, "unauthorized", "%s", err.message);
-    return 1;
+    rc = service_auth_check(http->deps.auth, httpd_header(req, "Authorization"),
+                            http->deps.roles, &caller, &err);
+    if (rc != HITO_OK) {
+        service_auth_reply(req, rc, &err);
+        return 1;
+    }
+    snprintf(client_id, WA_CLIENT_ID_SIZE, "%s", caller.sub);
+    return 0;
 }
 
 static void send_reply(struct httpd_req *req, struct wa_reply *reply)

@@ -17,26 +17,18 @@
 
 #include "hito/err.h"
 #include "hito/httpd.h"
+#include "hito/service_auth.h"
 #include "wa_service.h"
 
 #define WA_HTTP_HISTORY_DEFAULT 20
 #define WA_HTTP_HISTORY_MAX 100
 
-/*
- * Authenticates the calling service from its Authorization header (NULL
- * when absent). Returns 0 and copies the client id (size bytes), or
- * HITO_ERR_AUTH (401) or HITO_ERR_UNAVAILABLE (503) with a reason in err.
- */
-typedef int (*wa_http_authenticate_fn)(void *user, const char *authorization,
-                                       char *client_id, size_t size,
-                                       struct hito_error *err);
-
 struct wa_http_deps {
     struct wa_service *service;
-    struct wa_store store; /* for the two queries */
-    wa_http_authenticate_fn authenticate;
-    void *authenticate_user;
-    void (*on_stored)(void *user); /* after a webhook stored messages */
+    struct wa_store store;             /* for the two queries */
+    struct service_auth *auth;         /* checks the callers' tokens */
+    const struct service_roles *roles; /* callers need one of them */
+    void (*on_stored)(void *user);     /* after a webhook stored messages */
     void *on_stored_user;
 };
 

@@ -36,7 +36,7 @@ static void copy(char *out, const char *value)
     snprintf(out, TEXT_SIZE, "%s", value ? value : "");
 }
 
-/* Waits up to ms or until notified or stopped; returns nonzero to stop. */
+/* Waits up to ms or until notified or stopped. Returns nonzero to stop. */
 static int wait_for(struct wa_relay *relay, long ms)
 {
     struct timespec until;
@@ -105,7 +105,7 @@ static void update_depth(struct wa_relay *relay)
         metrics_set(METRIC_DEPTH, "", (double)depth);
 }
 
-/* Publishes one batch; returns the number published, -1 on a failure. */
+/* Publishes one batch. Returns the number published, or -1 on a failure. */
 static int relay_round(struct wa_relay *relay)
 {
     struct wa_outbox_event events[WA_RELAY_BATCH];
@@ -144,15 +144,10 @@ static void *relay_main(void *arg)
     int published;
 
     while (!wait_for(relay, 0)) {
-        if (relay->mq == NULL && connect_broker(relay) != 0) {
-            if (wait_for(relay, backoff))
-                break;
-            backoff = backoff * 2 < relay->opts.retry_max_ms
-                          ? backoff * 2
-                          : relay->opts.retry_max_ms;
-            continue;
-        }
-        published = relay_round(relay);
+        if (relay->mq != NULL || connect_broker(relay) == 0)
+            published = relay_round(relay);
+        else
+            published = -1;
         if (published < 0) {
             if (wait_for(relay, backoff))
                 break;
