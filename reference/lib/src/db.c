@@ -269,3 +269,17 @@ int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *param
     PQclear(res);
     return code;
 }
+
+int db_pool_exec(struct db_pool *pool, long timeout_ms, const char *sql, int nparams,
+                 const char *const *params, PGresult **out, struct hito_error *err)
+{
+    PGconn *conn = NULL;
+    int rc;
+
+    rc = db_acquire(pool, timeout_ms, &conn, err);
+    if (rc != HITO_OK)
+        return rc;
+    rc = db_exec(conn, sql, nparams, params, out, err);
+    db_release(pool, conn);
+    return rc;
+}

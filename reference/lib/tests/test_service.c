@@ -28,10 +28,19 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
-/* Creates a profile named svc_test in a new temporary working directory. */
-static void enter_profile_dir(char *dir, size_t size, int with_zitadel)
+/*
+ * Creates a profile named svc_test (with run/svc_test/zitadel.env when
+ * with_zitadel) in a new temporary working directory, runs
+ * service_load_profile there with HITO_ENV=env, and returns its result.
+ */
+static int load_profile_in_temp_dir(int with_zitadel, const char *env,
+                                    struct config *cfg)
 {
-    snprintf(dir, size, "/tmp/hito-service-XXXXXX");
+    char old[PATH_MAX], dir[64], command[PATH_MAX + 16];
+    int rc;
+
+    assert_non_null(getcwd(old, sizeof(old)));
+    snprintf(dir, sizeof(dir), "/tmp/hito-service-XXXXXX");
     assert_non_null(mkdtemp(dir));
     assert_int_equal(chdir(dir), 0);
     assert_int_equal(mkdir("stack", 0700), 0);
@@ -42,63 +51,46 @@ static void enter_profile_dir(char *dir, size_t size, int with_zitadel)
         assert_int_equal(mkdir("run/svc_test", 0700), 0);
         write_file("run/svc_test/zitadel.env", "ZITADEL_PROJECT_ID=777\n");
     }
-    setenv("HITO_ENV", "svc_test", 1);
-}
+    setenv("HITO_ENV", env, 1);
 
-static void leave_profile_dir(const char *old, const char *dir)
-{
-    char command[PATH_MAX + 16];
+    rc = service_load_profile(cfg, NULL);
 
+    unsetenv("HITO_ENV");
     assert_int_equal(chdir(old), 0);
     snprintf(command, sizeof(command), "rm -rf '%s'", dir);
     assert_int_equal(system(command), 0);
-    unsetenv("HITO_ENV");
+    return rc;
 }
 
 static void load_profile_reads_zitadel_env(void **state)
 {
-    char old[PATH_MAX], dir[64];
     struct config *cfg = config_new();
-    struct hito_error err = { 0 };
 
     (void)state;
-    assert_non_null(getcwd(old, sizeof(old)));
-    enter_profile_dir(dir, sizeof(dir), 1);
-    assert_int_equal(service_load_profile(cfg, &err), HITO_OK);
+    assert_int_equal(load_profile_in_temp_dir(1, "svc_test", cfg), HITO_OK);
     assert_string_equal(config_get(cfg, "OTP_PORT"), "12345");
     assert_string_equal(config_get(cfg, "ZITADEL_PROJECT_ID"), "777");
-    leave_profile_dir(old, dir);
     config_free(cfg);
 }
 
 static void load_profile_without_zitadel_env(void **state)
 {
-    char old[PATH_MAX], dir[64];
     struct config *cfg = config_new();
-    struct hito_error err = { 0 };
 
     (void)state;
-    assert_non_null(getcwd(old, sizeof(old)));
-    enter_profile_dir(dir, sizeof(dir), 0);
-    assert_int_equal(service_load_profile(cfg, &err), HITO_OK);
+    assert_int_equal(load_profile_in_temp_dir(0, "svc_test", cfg), HITO_OK);
     assert_string_equal(config_get(cfg, "OTP_PORT"), "12345");
     assert_null(config_get(cfg, "ZITADEL_PROJECT_ID"));
-    leave_profile_dir(old, dir);
     config_free(cfg);
 }
 
 static void load_profile_missing_is_not_found(void **state)
 {
-    char old[PATH_MAX], dir[64];
     struct config *cfg = config_new();
-    struct hito_error err = { 0 };
 
     (void)state;
-    assert_non_null(getcwd(old, sizeof(old)));
-    enter_profile_dir(dir, sizeof(dir), 0);
-    setenv("HITO_ENV", "svc_absent", 1);
-    assert_int_equal(service_load_profile(cfg, &err), HITO_ERR_NOT_FOUND);
-    leave_profile_dir(old, dir);
+    assert_int_equal(load_profile_in_temp_dir(1, "svc_absent", cfg),
+                     HITO_ERR_NOT_FOUND);
     config_free(cfg);
 }
 

@@ -66,6 +66,14 @@ int db_exec(PGconn *conn, const char *sql, int nparams, const char *const *param
             PGresult **out, struct hito_error *err);
 
 /*
+ * Runs sql as db_exec does, on a connection taken from pool as db_acquire
+ * does (waiting up to timeout_ms), and hands the connection back. Errors as
+ * db_acquire and db_exec.
+ */
+int db_pool_exec(struct db_pool *pool, long timeout_ms, const char *sql, int nparams,
+                 const char *const *params, PGresult **out, struct hito_error *err);
+
+/*
  * Applies the migrations of dir: files named NNNN_description.sql, in
  * order of NNNN, each in its own transaction, recorded in
  * schema_migrations(version, name, checksum, applied_at). The work runs

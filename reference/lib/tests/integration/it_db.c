@@ -208,6 +208,32 @@ static void exec_params_and_conflict(void **state)
     db_release(pool, conn);
 }
 
+static void pool_exec_releases_connection(void **state)
+{
+    struct db_pool *pool = *state;
+    struct hito_error err = {0, ""};
+    const char *params[1] = {"41"};
+    PGconn *first = NULL;
+    PGconn *second = NULL;
+    PGresult *res = NULL;
+
+    /* More statements than the pool has connections: each must return its own. */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(db_pool_exec(pool, 0, "SELECT $1::int + 1", 1, params, &res, &err),
+                         HITO_OK);
+        assert_string_equal(PQgetvalue(res, 0, 0), "42");
+        PQclear(res);
+    }
+    assert_int_equal(db_pool_exec(pool, 0, "SELECT no_such_column", 0, NULL, NULL, &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(db_acquire(pool, 0, &first, &err), HITO_OK);
+    assert_int_equal(db_acquire(pool, 0, &second, &err), HITO_OK);
+    assert_int_equal(db_pool_exec(pool, POOL_TIMEOUT_MS, "SELECT 1", 0, NULL, NULL, &err),
+                     HITO_ERR_TIMEOUT);
+    db_release(pool, second);
+    db_release(pool, first);
+}
+
 static double elapsed_ms(const struct timespec *start)
 {
     struct timespec now;
@@ -334,6 +360,7 @@ int main(void)
         cmocka_unit_test(migrate_rejects_misnamed_file),
         cmocka_unit_test(migrate_concurrent_instances),
         cmocka_unit_test(exec_params_and_conflict),
+        cmocka_unit_test(pool_exec_releases_connection),
         cmocka_unit_test(pool_exhaustion_times_out),
         cmocka_unit_test(broken_connection_replaced),
         cmocka_unit_test(pool_shared_by_threads),
