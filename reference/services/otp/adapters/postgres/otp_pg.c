@@ -50,20 +50,10 @@ void otp_pg_free(struct otp_pg *pg)
     free(pg);
 }
 
-/* Runs one statement on a pooled connection. */
-static int exec(struct otp_pg *pg, const char *sql, int nparams,
-                const char *const *params, PGresult **out,
-                struct hito_error *err)
+/* Returns the pool of the struct otp_pg behind a port's self pointer. */
+static struct db_pool *pool_of(void *self)
 {
-    PGconn *conn = NULL;
-    int rc;
-
-    rc = db_acquire(pg->pool, 0, &conn, err);
-    if (rc != HITO_OK)
-        return rc;
-    rc = db_exec(conn, sql, nparams, params, out, err);
-    db_release(pg->pool, conn);
-    return rc;
+    return ((struct otp_pg *)self)->pool;
 }
 
 static int audit_record(void *self, const struct otp_audit_event *event,
@@ -79,7 +69,7 @@ static int audit_record(void *self, const struct otp_audit_event *event,
     struct hito_error local = { 0 };
     int rc;
 
-    rc = exec(self, sql, 6, params, NULL, &local);
+    rc = db_pool_exec(pool_of(self), 0, sql, 6, params, NULL, &local);
     if (rc != HITO_OK) {
         metrics_add(OTP_PG_AUDIT_FAILURES, "", 1);
         LOG_ERROR("writing an audit event failed", "event", event->event,
@@ -204,7 +194,7 @@ static int totp_put_secret(void *self, const char *account,
         return hito_error_set(err, HITO_ERR_IO,
                               "sealing the TOTP secret failed");
     to_bytea_hex(sealed, (size_t)sealed_len, hex);
-    return exec(self, sql, 2, params, NULL, err);
+    return db_pool_exec(pool_of(self), 0, sql, 2, params, NULL, err);
 }
 
 static int totp_get_secret(void *self, const char *account,
@@ -219,7 +209,7 @@ static int totp_get_secret(void *self, const char *account,
     int sealed_len, opened;
     int rc;
 
-    rc = exec(self, sql, 1, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, sql, 1, params, &res, err);
     if (rc != HITO_OK)
         return rc;
     if (PQntuples(res) != 1) {
@@ -253,7 +243,7 @@ static int totp_use_step(void *self, const char *account, long long step,
     int rc;
 
     snprintf(step_text, sizeof(step_text), "%lld", step);
-    rc = exec(self, sql, 2, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, sql, 2, params, &res, err);
     if (rc != HITO_OK)
         return rc;
     rc = strcmp(PQcmdTuples(res), "1") == 0 ? HITO_OK : HITO_ERR_CONFLICT;
