@@ -7,20 +7,6 @@
 
 #define NUMBER_SIZE 32
 
-static int exec(struct db_pool *pool, const char *sql, int nparams,
-                const char *const *params, PGresult **out,
-                struct hito_error *err)
-{
-    PGconn *conn = NULL;
-    int rc = db_acquire(pool, 0, &conn, err);
-
-    if (rc != HITO_OK)
-        return rc;
-    rc = db_exec(conn, sql, nparams, params, out, err);
-    db_release(pool, conn);
-    return rc;
-}
-
 static int save_message(void *self, const struct iabot_message_record *m,
                         struct hito_error *err)
 {
@@ -40,7 +26,7 @@ static int save_message(void *self, const struct iabot_message_record *m,
     params[5] = confidence;
     params[6] = m->source;
     params[7] = m->model_version;
-    return exec(self, sql, 8, params, NULL, err);
+    return db_pool_exec(self, 0, sql, 8, params, NULL, err);
 }
 
 static int save_feedback(void *self, const char *message_id, const char *intent,
@@ -53,7 +39,7 @@ static int save_feedback(void *self, const char *message_id, const char *intent,
         " RETURNING id";
     const char *params[] = {message_id, intent, source};
     PGresult *res = NULL;
-    int rc = exec(self, sql, 3, params, &res, err);
+    int rc = db_pool_exec(self, 0, sql, 3, params, &res, err);
 
     if (rc != HITO_OK)
         return rc;
@@ -80,7 +66,7 @@ static int load_corrections(void *self, struct dataset *ds, size_t limit,
     int rc, i;
 
     snprintf(limit_text, sizeof(limit_text), "%zu", limit);
-    rc = exec(self, sql, 1, params, &res, err);
+    rc = db_pool_exec(self, 0, sql, 1, params, &res, err);
     *count = 0;
     for (i = 0; rc == HITO_OK && i < PQntuples(res); i++) {
         int intent = intent_parse(PQgetvalue(res, i, 1));
@@ -148,7 +134,7 @@ static int save_model(void *self, const struct model *m,
     params[4] = accuracy;
     params[5] = f1;
     params[6] = examples;
-    rc = exec(self, sql, 7, params, NULL, err);
+    rc = db_pool_exec(self, 0, sql, 7, params, NULL, err);
     free(hex);
     return rc;
 }
@@ -169,8 +155,8 @@ static int load_model(void *self, const char *version,
     int rc;
 
     memset(out, 0, sizeof(*out));
-    rc = version != NULL ? exec(self, by_version, 1, params, &res, err)
-                         : exec(self, active, 0, NULL, &res, err);
+    rc = version != NULL ? db_pool_exec(self, 0, by_version, 1, params, &res, err)
+                         : db_pool_exec(self, 0, active, 0, NULL, &res, err);
     if (rc != HITO_OK)
         return rc;
     if (PQntuples(res) == 0) {
@@ -239,7 +225,7 @@ static int rollback(void *self, char restored[MODEL_VERSION_SIZE],
     };
     const char *params[1];
     PGresult *res = NULL;
-    int rc = exec(self, previous, 0, NULL, &res, err);
+    int rc = db_pool_exec(self, 0, previous, 0, NULL, &res, err);
 
     if (rc != HITO_OK)
         return rc;
@@ -258,8 +244,8 @@ static int run_create(void *self, const char *id, struct hito_error *err)
 {
     const char *params[] = {id};
 
-    return exec(
-        self,
+    return db_pool_exec(
+        self, 0,
         "INSERT INTO iabot_training_runs (id, status) VALUES ($1, 'queued')", 1,
         params, NULL, err);
 }
@@ -277,7 +263,7 @@ static int run_update(void *self, const char *id, const char *status,
         " WHERE id = $1";
     const char *params[] = {id, status, model_version, metrics_json, error};
 
-    return exec(self, sql, 5, params, NULL, err);
+    return db_pool_exec(self, 0, sql, 5, params, NULL, err);
 }
 
 static int run_get(void *self, const char *id, json_t **out,
@@ -290,7 +276,7 @@ static int run_get(void *self, const char *id, json_t **out,
         " FROM iabot_training_runs WHERE id = $1::uuid";
     const char *params[] = {id};
     PGresult *res = NULL;
-    int rc = exec(self, sql, 1, params, &res, err);
+    int rc = db_pool_exec(self, 0, sql, 1, params, &res, err);
 
     if (rc != HITO_OK)
         return rc;
@@ -322,7 +308,7 @@ static int list_messages(void *self, const char *conversation_id, size_t limit,
     int rc;
 
     snprintf(limit_text, sizeof(limit_text), "%zu", limit);
-    rc = exec(self, sql, 2, params, &res, err);
+    rc = db_pool_exec(self, 0, sql, 2, params, &res, err);
     if (rc != HITO_OK)
         return rc;
     *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
