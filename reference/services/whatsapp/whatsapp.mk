@@ -38,14 +38,15 @@ $(foreach t,$(sort $(wildcard $(WA_DIR)/tests/itest_*.c)),\
 FUZZ_SECONDS ?= 20
 WA_FUZZ_BIN := build/fuzz/whatsapp_webhook
 WA_FUZZ_SRCS := $(WA_DIR)/fuzz/fuzz_webhook.c $(WA_DIR)/domain/wa_webhook.c \
-	$(WA_DIR)/domain/wa_status.c $(WA_DIR)/domain/wa_event.c reference/lib/src/err.c
+	$(WA_DIR)/domain/wa_status.c $(WA_DIR)/domain/wa_event.c $(WA_DIR)/domain/wa_message.c \
+	reference/lib/src/err.c
 
 $(WA_FUZZ_BIN): $(WA_FUZZ_SRCS) $(wildcard $(WA_DIR)/domain/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-Ireference/lib/include -I$(WA_DIR)/domain -I$(WA_DIR)/ports \
-		$(WA_FUZZ_SRCS) -o $@ $$(pkg-config --libs jansson)
+		$(WA_FUZZ_SRCS) -o $@ $$(pkg-config --libs jansson libcrypto)
 
 .PHONY: fuzz-whatsapp
 fuzz-whatsapp: $(WA_FUZZ_BIN) ## Fuzz the WhatsApp webhook parser for FUZZ_SECONDS (default 20)
