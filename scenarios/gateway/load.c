@@ -220,8 +220,8 @@ static void load_run(struct scenario_ctx *ctx)
     expect_true(ctx, rejected > 0, "the client went over its limit (%g "
                 "requests got 429)", rejected);
     expect_true(ctx, fabs(accepted - limit) <= ACCEPTED_TOLERANCE * limit,
-                "accepted %.2f requests/s, within %.0f%% of the limit of "
-                "%g/s",
+                "the accepted rate (%.2f requests/s) is within %.0f%% of "
+                "the client's limit of %g/s",
                 accepted, ACCEPTED_TOLERANCE * 100, limit);
 }
 
