@@ -24,6 +24,8 @@
 #define HTTPD_PARAM_MAX 1024
 #define HTTPD_LOGGED_QUERY_MAX 1024
 #define HTTPD_ERROR_MESSAGE_MAX 1024
+/* civetweb's header table size: a request that fills it may have lost some. */
+#define HTTPD_MAX_REQUEST_HEADERS MG_MAX_HEADERS
 /* First buffer size for a request body; it doubles up to the body limit. */
 #define HTTPD_BODY_INITIAL 16384
 /* Idle time a kept-alive connection keeps its worker thread (civetweb's default is 500). */
@@ -462,7 +464,6 @@ static int read_body(struct httpd_req *req)
 {
     long long declared = req->info->content_length;
     size_t limit = req->srv->max_body;
-    const char *expect = httpd_header(req, "Expect");
     int rc;
 
     if (declared < 0 && !is_chunked(req))
@@ -474,8 +475,13 @@ static int read_body(struct httpd_req *req)
                           limit);
         return -1;
     }
-    if (expect != NULL && strcasecmp(expect, "100-continue") == 0)
-        mg_printf(req->conn, "HTTP/1.1 100 Continue\r\n\r\n");
+    /*
+     * NOTE: no "100 Continue" is sent for "Expect: 100-continue". civetweb
+     * 1.15 counts any byte written before mg_response_header_start as the
+     * start of the response, so the real status line would be lost. RFC 9110
+     * lets a client send the body after a short wait (curl waits 1 s), and a
+     * body over the limit is rejected above before the client sends it.
+     */
     rc = receive_body(req, declared >= 0 ? (size_t)declared : limit);
     if (rc < 0) {
         httpd_reply_error(req, 500, "internal", "out of memory for the request body");
@@ -680,6 +686,17 @@ static void dispatch(struct httpd_req *req)
     struct httpd *srv = req->srv;
 
     req->route = find_route(srv, req, allow, sizeof(allow));
+    /*
+     * civetweb keeps the first MG_MAX_HEADERS (64) request headers and drops
+     * the rest without notice, Content-Length included, which would let a
+     * body be read as a second request. Such a request is rejected.
+     */
+    if (req->info->num_headers >= HTTPD_MAX_REQUEST_HEADERS) {
+        req->close_connection = 1;
+        httpd_reply_error(req, 431, "request_header_fields_too_large",
+                          "more than %d request headers", HTTPD_MAX_REQUEST_HEADERS - 1);
+        return;
+    }
     if (read_body(req) != 0)
         return;
     if (req->route != NULL) {

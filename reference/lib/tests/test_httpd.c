@@ -293,6 +293,45 @@ static void declared_length_rejected_before_body(void **state)
     assert_non_null(strstr(reply, "\"payload_too_large\""));
 }
 
+static void expect_continue_gets_full_reply(void **state)
+{
+    static const char request[] = "POST /v1/length HTTP/1.1\r\nHost: test\r\n"
+                                  "Expect: 100-continue\r\nContent-Length: 5\r\n"
+                                  "Connection: close\r\n\r\nhello";
+    char reply[TEST_RAW_REPLY_MAX];
+    long n;
+
+    (void)state;
+    n = test_raw_exchange(fx.port, request, sizeof(request) - 1, reply, sizeof(reply));
+    assert_true(n > 0);
+    /* The first bytes must be the final status line, not an interim one. */
+    assert_int_equal(strncmp(reply, "HTTP/1.1 200 ", 13), 0);
+    assert_non_null(strstr(reply, "Content-Length: "));
+}
+
+static void too_many_headers_get_431(void **state)
+{
+    char request[8192];
+    char reply[TEST_RAW_REPLY_MAX];
+    size_t len;
+    long n;
+    int i;
+
+    (void)state;
+    len = (size_t)snprintf(request, sizeof(request), "POST /v1/length HTTP/1.1\r\nHost: test\r\n");
+    for (i = 0; i < 70; i++)
+        len += (size_t)snprintf(request + len, sizeof(request) - len, "X-Filler-%d: %d\r\n", i, i);
+    /* Past civetweb's table, so it would be dropped: the body would look like a request. */
+    len += (size_t)snprintf(request + len, sizeof(request) - len,
+                            "Content-Length: 37\r\n\r\nGET /healthz HTTP/1.1\r\nHost: test\r\n\r\n");
+    n = test_raw_exchange(fx.port, request, len, reply, sizeof(reply));
+    assert_true(n > 0);
+    assert_int_equal(strncmp(reply, "HTTP/1.1 431 ", 13), 0);
+    assert_non_null(strstr(reply, "Connection: close"));
+    /* Only one response: the smuggled GET is never answered. */
+    assert_null(strstr(reply + 1, "HTTP/1.1 "));
+}
+
 static void chunked_body_over_limit_gets_413(void **state)
 {
     char request[4096];
@@ -533,6 +572,8 @@ int main(void)
         cmocka_unit_test(metrics_count_by_route_pattern),
         cmocka_unit_test(access_log_redacts_secrets),
         cmocka_unit_test(start_on_taken_port_fails),
+        cmocka_unit_test(expect_continue_gets_full_reply),
+        cmocka_unit_test(too_many_headers_get_431),
     };
 
     return cmocka_run_group_tests(tests, server_up, server_down);
