@@ -212,8 +212,8 @@ static int read_value(json_t *value, struct wa_notification *out,
                               "%s.value.messages and statuses must be arrays",
                               where);
     if (out->message_count + json_array_size(messages) >
-            WA_WEBHOOK_MAX_MESSAGES ||
-        out->status_count + json_array_size(statuses) > WA_WEBHOOK_MAX_STATUSES)
+            out->message_capacity ||
+        out->status_count + json_array_size(statuses) > out->status_capacity)
         return hito_error_set(err, HITO_ERR_LIMIT,
                               "more than %d messages or statuses in one "
                               "notification",
@@ -290,6 +290,27 @@ static int read_root(json_t *root, struct wa_notification *out,
     return HITO_OK;
 }
 
+/* Counts the messages and statuses of every "messages" change, so the
+ * arrays are sized for this body. */
+static void count_events(json_t *root, size_t *messages, size_t *statuses)
+{
+    size_t i, j;
+    json_t *entry, *change;
+
+    *messages = 0;
+    *statuses = 0;
+    json_array_foreach(json_object_get(root, "entry"), i, entry)
+    {
+        json_array_foreach(json_object_get(entry, "changes"), j, change)
+        {
+            json_t *value = json_object_get(change, "value");
+
+            *messages += json_array_size(json_object_get(value, "messages"));
+            *statuses += json_array_size(json_object_get(value, "statuses"));
+        }
+    }
+}
+
 int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
                      struct hito_error *err)
 {
@@ -303,13 +324,25 @@ int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
         return hito_error_set(err, HITO_ERR_INVALID,
                               "the body is not JSON: %s at byte %d", jerr.text,
                               jerr.position);
-    out->messages = calloc(WA_WEBHOOK_MAX_MESSAGES, sizeof(*out->messages));
-    out->statuses = calloc(WA_WEBHOOK_MAX_STATUSES, sizeof(*out->statuses));
+    if (!json_is_object(root)) {
+        json_decref(root);
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the body is not a JSON object");
+    }
+    count_events(root, &out->message_capacity, &out->status_capacity);
+    if (out->message_capacity > WA_WEBHOOK_MAX_MESSAGES ||
+        out->status_capacity > WA_WEBHOOK_MAX_STATUSES) {
+        json_decref(root);
+        return hito_error_set(err, HITO_ERR_LIMIT,
+                              "more than %d messages or statuses in one "
+                              "notification",
+                              WA_WEBHOOK_MAX_MESSAGES);
+    }
+    /* One element at least, so calloc never returns NULL for size 0. */
+    out->messages = calloc(out->message_capacity + 1, sizeof(*out->messages));
+    out->statuses = calloc(out->status_capacity + 1, sizeof(*out->statuses));
     if (out->messages == NULL || out->statuses == NULL)
         rc = hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
-    else if (!json_is_object(root))
-        rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "the body is not a JSON object");
     else
         rc = read_root(root, out, err);
     json_decref(root);
@@ -318,8 +351,7 @@ int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
 
 void wa_notification_clear(struct wa_notification *n)
 {
-    for (size_t i = 0; n->messages != NULL && i < WA_WEBHOOK_MAX_MESSAGES;
-         i++) {
+    for (size_t i = 0; n->messages != NULL && i < n->message_count; i++) {
         free(n->messages[i].text);
         free(n->messages[i].raw);
     }

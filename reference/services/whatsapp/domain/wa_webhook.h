@@ -51,6 +51,8 @@ struct wa_notification {
     size_t message_count;
     struct wa_status_update *statuses;
     size_t status_count;
+    size_t message_capacity; /* allocated for this body */
+    size_t status_capacity;
 };
 
 /*
