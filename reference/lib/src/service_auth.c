@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "hito/jwt_verify.h"
+#include "hito/service.h"
 
 #define BEARER_PREFIX "Bearer "
 #define BEARER_PREFIX_LEN 7
@@ -14,27 +15,6 @@ struct service_auth {
     struct jwks *keys;
     struct service_auth_settings settings;
 };
-
-static int copy_setting(const char *value, char *out, size_t size,
-                        const char *key, struct hito_error *err)
-{
-    if (strlen(value) >= size)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "%s is longer than %zu bytes", key, size - 1);
-    memcpy(out, value, strlen(value) + 1);
-    return HITO_OK;
-}
-
-/* Copies the setting key into out, or fallback when the key is unset or empty. */
-static int load_url(const struct config *cfg, const char *key, char *out,
-                    size_t size, const char *fallback, struct hito_error *err)
-{
-    const char *value = config_get(cfg, key);
-
-    if (value != NULL && value[0] != '\0')
-        return copy_setting(value, out, size, key, err);
-    return copy_setting(fallback, out, size, key, err);
-}
 
 int service_auth_settings_load(const struct config *cfg, const char *prefix,
                                struct service_auth_settings *out,
@@ -53,23 +33,24 @@ int service_auth_settings_load(const struct config *cfg, const char *prefix,
              config_get_default(cfg, "ZITADEL_EXTERNAL_DOMAIN", "localhost"),
              config_get_default(cfg, "ZITADEL_PORT", "8080"));
     snprintf(key, sizeof(key), "%s_AUTH_ISSUER", prefix);
-    rc = load_url(cfg, key, out->issuer, sizeof(out->issuer), fallback, err);
+    rc = service_setting_copy(cfg, key, fallback, out->issuer,
+                              sizeof(out->issuer), err);
     if (rc != HITO_OK)
         return rc;
 
     snprintf(fallback, sizeof(fallback), "%.200s/oauth/v2/keys", out->issuer);
     snprintf(key, sizeof(key), "%s_AUTH_JWKS_URL", prefix);
-    rc = load_url(cfg, key, out->jwks_url, sizeof(out->jwks_url), fallback,
-                  err);
+    rc = service_setting_copy(cfg, key, fallback, out->jwks_url,
+                              sizeof(out->jwks_url), err);
     if (rc != HITO_OK)
         return rc;
 
     snprintf(out->audience_key, sizeof(out->audience_key), "%s_AUTH_AUDIENCE",
              prefix);
-    return copy_setting(
-        config_get_default(cfg, out->audience_key,
-                           config_get_default(cfg, "ZITADEL_PROJECT_ID", "")),
-        out->audience, sizeof(out->audience), out->audience_key, err);
+    return service_setting_copy(
+        cfg, out->audience_key,
+        config_get_default(cfg, "ZITADEL_PROJECT_ID", ""), out->audience,
+        sizeof(out->audience), err);
 }
 
 /* Copies <prefix>_<suffix>, else ZITADEL_<user>_<suffix>, into out. */
@@ -85,8 +66,7 @@ static int load_credential(const struct config *cfg, const char *prefix,
     snprintf(fallback_key, sizeof(fallback_key), "ZITADEL_%s_%s", user,
              suffix);
     fallback = config_get_default(cfg, fallback_key, "");
-    return copy_setting(config_get_default(cfg, key, fallback), out, size, key,
-                        err);
+    return service_setting_copy(cfg, key, fallback, out, size, err);
 }
 
 int service_client_settings_load(const struct config *cfg, const char *prefix,
@@ -116,8 +96,8 @@ int service_client_settings_load(const struct config *cfg, const char *prefix,
 
     snprintf(fallback, sizeof(fallback), "%.200s/oauth/v2/token", issuer);
     snprintf(key, sizeof(key), "%s_TOKEN_URL", prefix);
-    rc = load_url(cfg, key, out->token_url, sizeof(out->token_url), fallback,
-                  err);
+    rc = service_setting_copy(cfg, key, fallback, out->token_url,
+                              sizeof(out->token_url), err);
     if (rc == HITO_OK &&
         snprintf(out->scope, sizeof(out->scope),
                  "openid urn:zitadel:iam:org:project:id:%s:aud "
