@@ -427,6 +427,8 @@ struct wa_store wa_pg_store(struct wa_pg *pg)
     return (struct wa_store){ &store_ops, pg };
 }
 
+/* NOTE: rows are not locked, so two service instances would both publish
+ * an event; consumers deduplicate by message id, as for any redelivery. */
 static int outbox_fetch(void *self, size_t max, struct wa_outbox_event *out,
                         size_t *count, struct hito_error *err)
 {
