@@ -95,7 +95,7 @@ static int idempotency_begin(void *self, const char *client_id, const char *key,
             existing->response_body = strdup(PQgetvalue(res, 0, 2));
         rc = HITO_ERR_CONFLICT;
     } else if (rc == HITO_OK) {
-        /* Aborted between the two statements: the caller may retry. */
+        /* Aborted between the two statements, so the caller may retry. */
         rc = hito_error_set(err, HITO_ERR_UNAVAILABLE,
                             "the idempotency key changed meanwhile");
     }
@@ -140,7 +140,7 @@ static int last_inbound(void *self, const char *customer, long long *at,
 
 /*
  * Moves the message wamid to status when wa_status_advances allows it.
- * Runs inside the caller's transaction; *applied is set to 1 or 0.
+ * Runs inside the caller's transaction and sets *applied to 1 or 0.
  */
 static int apply_status(PGconn *conn, const char *wamid, enum wa_status next,
                         long error_code, int *applied, struct hito_error *err)
@@ -428,7 +428,7 @@ struct wa_store wa_pg_store(struct wa_pg *pg)
 }
 
 /* NOTE: rows are not locked, so two service instances would both publish
- * an event; consumers deduplicate by message id, as for any redelivery. */
+ * an event. Consumers deduplicate by message id, as for any redelivery. */
 static int outbox_fetch(void *self, size_t max, struct wa_outbox_event *out,
                         size_t *count, struct hito_error *err)
 {
@@ -461,7 +461,7 @@ static int outbox_fetch(void *self, size_t max, struct wa_outbox_event *out,
     return rc;
 }
 
-/* TODO: published rows are kept for good; a retention job should delete
+/* TODO: published rows are kept for good. A retention job should delete
  * those older than a few days. */
 static int outbox_mark_published(void *self, long long id,
                                  struct hito_error *err)
