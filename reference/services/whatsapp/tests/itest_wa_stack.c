@@ -314,6 +314,70 @@ static void send_without_token_rejected(void **state)
     httpc_response_free(&res);
 }
 
+static void idempotent_send_sent_once(void **state)
+{
+    char phone[32], wamid[256], url[URL_SIZE * 2], body[256], key[96];
+    json_t *first = NULL, *second = NULL, *other = NULL;
+    long status = 0;
+    int all = 0, unused = 0;
+
+    (void)state;
+    random_phone(phone, sizeof(phone));
+    inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
+    snprintf(url, sizeof(url), "%s/v1/messages", service_url);
+    snprintf(key, sizeof(key), "Idempotency-Key: itest-%s", phone);
+    snprintf(body, sizeof(body),
+             "{\"to\":\"%s\",\"type\":\"text\",\"text\":{\"body\":"
+             "\"una vez\"}}",
+             phone);
+    assert_int_equal(request("POST", url, body, key, &first), 200);
+    assert_int_equal(request("POST", url, body, key, &second), 200);
+    assert_true(json_equal(json_object_get(first, "message_id"),
+                           json_object_get(second, "message_id")));
+    count_sends(phone, 0, &all, &unused);
+    assert_int_equal(all, 1);
+    body[strlen(body) - 4] = 'Z';
+    assert_int_equal(request("POST", url, body, key, &other), 409);
+    json_decref(first);
+    json_decref(second);
+    json_decref(other);
+}
+
+static void history_pages_newest_first(void **state)
+{
+    char phone[32], wamids[3][256], url[URL_SIZE * 3];
+    json_t *page = NULL;
+    long long next;
+    long status = 0;
+
+    (void)state;
+    random_phone(phone, sizeof(phone));
+    for (int i = 0; i < 3; i++)
+        inbound(phone, "pagina", 0, wamids[i], sizeof(wamids[i]), &status);
+    snprintf(url, sizeof(url),
+             "%s/v1/whatsapp/conversations/%s/messages?limit=2", service_url,
+             phone);
+    assert_int_equal(request("GET", url, NULL, NULL, &page), 200);
+    assert_int_equal(json_array_size(json_object_get(page, "messages")), 2);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(page, "messages"), 0), "wamid")),
+        wamids[2]);
+    next = json_integer_value(json_object_get(page, "next_before"));
+    json_decref(page);
+    snprintf(url, sizeof(url),
+             "%s/v1/whatsapp/conversations/%s/messages?limit=2&before=%lld",
+             service_url, phone, next);
+    assert_int_equal(request("GET", url, NULL, NULL, &page), 200);
+    assert_int_equal(json_array_size(json_object_get(page, "messages")), 1);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(page, "messages"), 0), "wamid")),
+        wamids[0]);
+    assert_true(json_is_null(json_object_get(page, "next_before")));
+    json_decref(page);
+}
+
 static void statuses_applied_monotonically(void **state)
 {
     char phone[32], wamid[256], body[512], url[URL_SIZE * 3];
@@ -449,6 +513,8 @@ int main(void)
         cmocka_unit_test(permanent_error_not_retried),
         cmocka_unit_test(text_outside_window_rejected),
         cmocka_unit_test(send_without_token_rejected),
+        cmocka_unit_test(idempotent_send_sent_once),
+        cmocka_unit_test(history_pages_newest_first),
         cmocka_unit_test(statuses_applied_monotonically),
         cmocka_unit_test(broker_outage_loses_nothing),
     };
