@@ -92,6 +92,13 @@ json_t *zreq_body(struct zreq *z)
         z->status = 415;
         return NULL;
     }
+    /* jansson recurses per level, so a deep body would overflow the worker's stack. */
+    if (!httpd_json_depth_ok(body, len, HTTPD_MAX_JSON_DEPTH)) {
+        zreq_error(z, ZGRPC_INVALID_ARGUMENT, NULL,
+                   "invalid JSON body: nests deeper than %d levels", HTTPD_MAX_JSON_DEPTH);
+        json_object_set_new(z->reply, "details", json_array());
+        return NULL;
+    }
     doc = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!json_is_object(doc)) {
         json_decref(doc);

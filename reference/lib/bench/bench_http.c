@@ -89,7 +89,7 @@ static void run(int threads)
 
 int main(void)
 {
-    struct httpd_options opts = {"bench", "127.0.0.1:0", BENCH_THREADS * 2, 0, NULL, NULL};
+    struct httpd_options opts = {"bench", "127.0.0.1:0", BENCH_THREADS * 2, 0, NULL, NULL, 0};
     struct hito_error err = {0, ""};
     struct httpd *srv;
 

@@ -30,8 +30,6 @@
 #define HTTPD_BODY_INITIAL 16384
 /* Idle time a kept-alive connection keeps its worker thread (civetweb's default is 500). */
 #define HTTPD_KEEP_ALIVE_MS "5000"
-/* Time allowed to receive a request's head and body. */
-#define HTTPD_REQUEST_TIMEOUT_MS "30000"
 
 #define REQUESTS_TOTAL "http_requests_total"
 #define REQUEST_DURATION "http_request_duration_seconds"
@@ -54,6 +52,7 @@ struct httpd {
     char *listen;
     int threads;
     size_t max_body;
+    int request_timeout_ms;
     httpd_ready_check ready;
     void *ready_user;
     struct route routes[HTTPD_MAX_ROUTES];
@@ -527,6 +526,31 @@ static int is_json_type(const char *type)
            && strncasecmp(type + len - 5, "+json", 5) == 0;
 }
 
+int httpd_json_depth_ok(const char *text, size_t len, size_t max_depth)
+{
+    size_t depth = 0;
+    int in_string = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return 0;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 1;
+}
+
 json_t *httpd_body_json(struct httpd_req *req)
 {
     json_error_t error;
@@ -535,6 +559,11 @@ json_t *httpd_body_json(struct httpd_req *req)
     if (!is_json_type(httpd_header(req, "Content-Type"))) {
         httpd_reply_error(req, 415, "unsupported_media_type",
                           "Content-Type must be application/json");
+        return NULL;
+    }
+    if (!httpd_json_depth_ok(httpd_body(req, NULL), req->body_len, HTTPD_MAX_JSON_DEPTH)) {
+        httpd_reply_error(req, 400, "invalid_json", "JSON body nests deeper than %d levels",
+                          HTTPD_MAX_JSON_DEPTH);
         return NULL;
     }
     value = json_loadb(httpd_body(req, NULL), req->body_len, 0, &error);
@@ -782,6 +811,8 @@ struct httpd *httpd_new(const struct httpd_options *opts, struct hito_error *err
     srv->listen = strdup(opts->listen ? opts->listen : "127.0.0.1:0");
     srv->threads = opts->threads > 0 ? opts->threads : HTTPD_DEFAULT_THREADS;
     srv->max_body = opts->max_body_bytes > 0 ? opts->max_body_bytes : HTTPD_DEFAULT_MAX_BODY;
+    srv->request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms
+                                                           : HTTPD_DEFAULT_REQUEST_TIMEOUT_MS;
     srv->ready = opts->ready;
     srv->ready_user = opts->ready_user;
     if (srv->service == NULL || srv->service_label == NULL || srv->listen == NULL
@@ -798,6 +829,7 @@ struct httpd *httpd_new(const struct httpd_options *opts, struct hito_error *err
 int httpd_start(struct httpd *srv, struct hito_error *err)
 {
     char threads[16];
+    char request_timeout[16];
     char error_text[256] = "";
     unsigned error_code = 0;
     struct mg_server_port port;
@@ -809,7 +841,8 @@ int httpd_start(struct httpd *srv, struct hito_error *err)
         "num_threads", threads,
         "enable_keep_alive", "yes",
         "keep_alive_timeout_ms", HTTPD_KEEP_ALIVE_MS,
-        "request_timeout_ms", HTTPD_REQUEST_TIMEOUT_MS,
+        /* civetweb 1.15 also uses it as the time-out of each read and write. */
+        "request_timeout_ms", request_timeout,
         /*
          * civetweb sends the head and the body in separate writes. With
          * Nagle's algorithm the body then waits for the client's delayed
@@ -821,6 +854,7 @@ int httpd_start(struct httpd *srv, struct hito_error *err)
 
     pthread_once(&civetweb_once, init_civetweb);
     snprintf(threads, sizeof(threads), "%d", srv->threads);
+    snprintf(request_timeout, sizeof(request_timeout), "%d", srv->request_timeout_ms);
     memset(&callbacks, 0, sizeof(callbacks));
     callbacks.begin_request = on_request;
     callbacks.log_message = on_log_message;

@@ -89,7 +89,7 @@ static void handle_redirect(struct httpd_req *req, void *user)
 
 static int server_up(void **state)
 {
-    struct httpd_options opts = {"httpc-test", "127.0.0.1:0", 8, 0, NULL, NULL};
+    struct httpd_options opts = {"httpc-test", "127.0.0.1:0", 8, 0, NULL, NULL, 0};
     struct hito_error err = {0, ""};
 
     (void)state;

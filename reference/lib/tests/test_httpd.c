@@ -21,6 +21,11 @@
 #define URL_MAX 256
 #define LOG_PATH_MAX 64
 #define LOG_WAIT_STEPS 100
+/* Body limit and request time-out of the second server, which takes deep JSON and slow clients. */
+#define TEST_LARGE_MAX_BODY (256 * 1024)
+#define TEST_SHORT_TIMEOUT_MS 500
+/* Deep enough to overflow a worker thread's stack if jansson parsed it. */
+#define TEST_CRASH_DEPTH 100000
 
 struct fixture {
     struct httpd *srv;
@@ -87,7 +92,7 @@ static int check_ready(void *user, char *reason, size_t size)
 
 static int server_up(void **state)
 {
-    struct httpd_options opts = {"test", "127.0.0.1:0", 8, TEST_MAX_BODY, check_ready, &fx};
+    struct httpd_options opts = {"test", "127.0.0.1:0", 8, TEST_MAX_BODY, check_ready, &fx, 0};
     struct hito_error err = {0, ""};
 
     (void)state;
@@ -242,6 +247,148 @@ static void invalid_json_gets_400(void **state)
     call("POST", "/v1/echo", headers, "[1]", &res);
     assert_int_equal(res.status, 400);
     httpc_response_free(&res);
+}
+
+/* Fills out with depth opening brackets (open), then depth closing ones (close). */
+static char *nested_json(size_t depth, char open, char close)
+{
+    char *text = malloc(2 * depth + 1);
+
+    assert_non_null(text);
+    memset(text, open, depth);
+    memset(text + depth, close, depth);
+    text[2 * depth] = '\0';
+    return text;
+}
+
+static void json_depth_at_limit_accepted(void **state)
+{
+    char *text = nested_json(HTTPD_MAX_JSON_DEPTH, '[', ']');
+
+    (void)state;
+    assert_int_equal(httpd_json_depth_ok(text, strlen(text), HTTPD_MAX_JSON_DEPTH), 1);
+    free(text);
+}
+
+static void json_depth_over_limit_rejected(void **state)
+{
+    char *arrays = nested_json(HTTPD_MAX_JSON_DEPTH + 1, '[', ']');
+    char *objects = nested_json(HTTPD_MAX_JSON_DEPTH + 1, '{', '}');
+
+    (void)state;
+    assert_int_equal(httpd_json_depth_ok(arrays, strlen(arrays), HTTPD_MAX_JSON_DEPTH), 0);
+    assert_int_equal(httpd_json_depth_ok(objects, strlen(objects), HTTPD_MAX_JSON_DEPTH), 0);
+    free(arrays);
+    free(objects);
+}
+
+static void json_depth_skips_strings(void **state)
+{
+    /* Brackets inside strings, and an escaped quote that does not end one. */
+    static const char text[] = "{\"a\":\"[[[[\\\"[[[[\",\"b\":[\"{{{{\\\\\",[1]]}";
+    static const char unclosed[] = "[\"\\\"[[\"]";
+
+    (void)state;
+    assert_int_equal(httpd_json_depth_ok(text, strlen(text), 3), 1);
+    assert_int_equal(httpd_json_depth_ok(text, strlen(text), 2), 0);
+    /* The escaped quote keeps the string open, so its brackets do not count. */
+    assert_int_equal(httpd_json_depth_ok(unclosed, strlen(unclosed), 1), 1);
+}
+
+/* Formats {"a":[[...]]} nested depth levels deep in all. */
+static char *nested_object(size_t depth)
+{
+    char *inner = nested_json(depth - 1, '[', ']');
+    size_t size = strlen(inner) + 8;
+    char *text = malloc(size);
+
+    assert_non_null(text);
+    snprintf(text, size, "{\"a\":%s}", inner);
+    free(inner);
+    return text;
+}
+
+static void deep_json_body_gets_400(void **state)
+{
+    static const char *const headers[] = {"Content-Type: application/json", NULL};
+    char *at_limit = nested_object(HTTPD_MAX_JSON_DEPTH);
+    char *over_limit = nested_object(HTTPD_MAX_JSON_DEPTH + 1);
+    struct httpc_response res;
+    json_t *body;
+
+    (void)state;
+    call("POST", "/v1/echo", headers, at_limit, &res);
+    assert_int_equal(res.status, 201);
+    httpc_response_free(&res);
+    call("POST", "/v1/echo", headers, over_limit, &res);
+    assert_int_equal(res.status, 400);
+    body = body_json(&res);
+    assert_string_equal(error_code(body), "invalid_json");
+    assert_non_null(strstr(json_string_value(json_object_get(json_object_get(body, "error"),
+                                                             "message")),
+                           "deeper than 64"));
+    json_decref(body);
+    httpc_response_free(&res);
+    free(at_limit);
+    free(over_limit);
+}
+
+static struct httpd *second_server(int *port)
+{
+    struct httpd_options opts = {"test", "127.0.0.1:0", 4, TEST_LARGE_MAX_BODY, NULL, NULL,
+                                 TEST_SHORT_TIMEOUT_MS};
+    struct hito_error err = {0, ""};
+    struct httpd *srv = httpd_new(&opts, &err);
+
+    assert_non_null(srv);
+    assert_int_equal(httpd_route(srv, "POST", "/v1/echo", handle_echo, NULL), 0);
+    *port = test_server_start(srv);
+    assert_true(*port > 0);
+    return srv;
+}
+
+static void very_deep_json_no_crash(void **state)
+{
+    static const char *const headers[] = {"Content-Type: application/json", NULL};
+    char *text = nested_json(TEST_CRASH_DEPTH, '[', ']');
+    char url[URL_MAX];
+    struct hito_error err = {0, ""};
+    struct httpc_request req = {0};
+    struct httpc_response res;
+    int port;
+    struct httpd *srv = second_server(&port);
+
+    (void)state;
+    test_server_url(url, sizeof(url), port, "/v1/echo");
+    req.method = "POST";
+    req.url = url;
+    req.headers = headers;
+    req.body = text;
+    req.body_len = strlen(text);
+    assert_int_equal(httpc_do(&req, &res, &err), HITO_OK);
+    assert_int_equal(res.status, 400);
+    httpc_response_free(&res);
+    httpd_free(srv);
+    free(text);
+}
+
+static void half_sent_request_dropped(void **state)
+{
+    static const char head[] = "POST /v1/echo HTTP/1.1\r\nHost: test\r\n";
+    static const char body[] = "POST /v1/echo HTTP/1.1\r\nHost: test\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 100\r\n"
+                               "\r\n{\"a\":";
+    char reply[TEST_RAW_REPLY_MAX];
+    int port;
+    struct httpd *srv = second_server(&port);
+
+    (void)state;
+    /* Both return before TEST_RAW_TIMEOUT_S only if the server closes the connection. */
+    assert_true(test_raw_exchange(port, head, sizeof(head) - 1, reply, sizeof(reply)) >= 0);
+    assert_null(strstr(reply, " 200 "));
+    assert_true(test_raw_exchange(port, body, sizeof(body) - 1, reply, sizeof(reply)) >= 0);
+    assert_null(strstr(reply, " 201 "));
+    httpd_free(srv);
 }
 
 static void body_at_limit_accepted(void **state)
@@ -536,7 +683,7 @@ static void access_log_redacts_secrets(void **state)
 static void start_on_taken_port_fails(void **state)
 {
     char listen[64];
-    struct httpd_options opts = {"dup", listen, 2, 0, NULL, NULL};
+    struct httpd_options opts = {"dup", listen, 2, 0, NULL, NULL, 0};
     struct hito_error err = {0, ""};
     struct httpd *other;
 
@@ -574,6 +721,12 @@ int main(void)
         cmocka_unit_test(start_on_taken_port_fails),
         cmocka_unit_test(expect_continue_gets_full_reply),
         cmocka_unit_test(too_many_headers_get_431),
+        cmocka_unit_test(json_depth_at_limit_accepted),
+        cmocka_unit_test(json_depth_over_limit_rejected),
+        cmocka_unit_test(json_depth_skips_strings),
+        cmocka_unit_test(deep_json_body_gets_400),
+        cmocka_unit_test(very_deep_json_no_crash),
+        cmocka_unit_test(half_sent_request_dropped),
     };
 
     return cmocka_run_group_tests(tests, server_up, server_down);
