@@ -39,19 +39,26 @@ static void component(struct scenario_ctx *ctx, const char *target)
     expect_int_eq(ctx, "exit status of make", 0, status);
 }
 
+/* Whether the scenario left RabbitMQ stopped; read by start_again. */
+struct broker_state {
+    struct scenario_ctx *ctx;
+    int stopped;
+};
+
+/* Runs when the scenario ends: starts RabbitMQ again if the scenario
+ * stopped before it did. */
 static void start_again(void *arg)
 {
-    struct scenario_ctx *ctx = arg;
-    const char *run_dir = scenario_run_dir(ctx);
-    const char *env = scenario_setting(ctx, "HITO_ENV");
+    struct broker_state *broker = arg;
+    const char *env = scenario_setting(broker->ctx, "HITO_ENV");
     char command[COMMAND_MAX];
 
-    /* Runs after the scenario, also when it failed while RabbitMQ was
-     * down: start-component does nothing to a running component. */
+    if (!broker->stopped)
+        return;
     snprintf(command, sizeof(command),
              "cd '%s/../..' && HITO_ENV='%s' make -s start-component "
              "C=rabbitmq >/dev/null 2>&1",
-             run_dir, env ? env : "");
+             scenario_run_dir(broker->ctx), env ? env : "");
     if (system(command) != 0)
         fprintf(stderr, "starting RabbitMQ again failed\n");
 }
@@ -59,6 +66,7 @@ static void start_again(void *arg)
 static void run(struct scenario_ctx *ctx)
 {
     const char *customer = core_new_customer(ctx);
+    struct broker_state *broker = scenario_alloc(ctx, sizeof(*broker));
     double started = scenario_now_ms();
     double latency = 0;
 
@@ -71,7 +79,9 @@ static void run(struct scenario_ctx *ctx)
     core_wait_sent(ctx, customer, 0, started, NULL);
 
     step_begin(ctx, "RabbitMQ stops");
-    scenario_defer(ctx, start_again, ctx);
+    broker->ctx = ctx;
+    scenario_defer(ctx, start_again, broker);
+    broker->stopped = 1;
     component(ctx, "stop-component");
 
     step_begin(ctx, "The customer writes while RabbitMQ is down");
@@ -80,6 +90,7 @@ static void run(struct scenario_ctx *ctx)
 
     step_begin(ctx, "RabbitMQ starts again and the message is answered");
     component(ctx, "start-component");
+    broker->stopped = 0;
     core_wait_sent(ctx, customer, 1, started, &latency);
     scenario_figure(ctx, "reply_latency_across_restart", latency * 1000, "ms");
 
