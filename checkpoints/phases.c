@@ -33,9 +33,6 @@ extern const struct scenario gateway_iabot_route;
 extern const struct scenario gateway_otp_route;
 extern const struct scenario gateway_service_routes;
 extern const struct scenario gateway_load;
-extern const struct scenario gateway_iabot_route;
-extern const struct scenario gateway_otp_route;
-extern const struct scenario gateway_service_routes;
 extern const struct scenario core_conversation;
 extern const struct scenario core_duplicate;
 extern const struct scenario core_otp;
@@ -80,9 +77,6 @@ static const struct scenario *const checkpoint_3[] = {
     &gateway_otp_route,
     &gateway_service_routes,
     &gateway_load,
-    &gateway_iabot_route,
-    &gateway_otp_route,
-    &gateway_service_routes,
     NULL,
 };
 
