@@ -101,6 +101,14 @@ static void run(struct scenario_ctx *ctx)
     expect_json_str(ctx, conv, "state", "human");
     expect_json_str(ctx, conv, "handover_reason", "low_confidence");
 
+    step_begin(ctx, "The gateway's operator route lists it too");
+    res = core_get(ctx, scenario_url(ctx, "KRAKEND"), "/v1/operator/handovers",
+                   token);
+    expect_http_status(ctx, res, 200);
+    expect_true(ctx,
+                find_conversation(scenario_json(ctx, res), customer) != NULL,
+                "the gateway's list holds the customer");
+
     step_begin(ctx, "A call without a token is rejected");
     expect_http_status(ctx, core_get(ctx, api, "/v1/handovers", NULL), 401);
 
