@@ -19,6 +19,9 @@ $(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/test_*.c)),\
   $(eval $(call unit_test,orchestrator_$(patsubst test_orch_%,%,$(basename $(notdir $(t)))),\
     $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) $(ORCH_TEST_SUPPORT))))
 
+# The client's test serves HTTP in-process with reference/lib's helpers.
+$(BUILD)/obj/$(ORCH_DIR)/tests/test_orch_client.o: ALL_CFLAGS += -Ireference/lib/tests
+
 # Integration tests (itest_*.c): the adapters against the running stack's
 # PostgreSQL, Redis and RabbitMQ.
 define orch_integration_test
