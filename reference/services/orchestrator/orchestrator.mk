@@ -22,8 +22,8 @@ $(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/test_*.c)),\
 # The client's test serves HTTP in-process with reference/lib's helpers.
 $(BUILD)/obj/$(ORCH_DIR)/tests/test_orch_client.o: ALL_CFLAGS += -Ireference/lib/tests
 
-# Integration tests (itest_*.c): the adapters against the running stack's
-# PostgreSQL, Redis and RabbitMQ.
+# Integration tests (itest_*.c): the adapters and the worker against the
+# running stack's PostgreSQL, Redis and RabbitMQ.
 define orch_integration_test
 $(BUILD)/tests/orchestrator_$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(2)) $(BUILD)/lib/libhito.a
 	@mkdir -p $$(dir $$@)
@@ -34,4 +34,4 @@ endef
 $(foreach t,$(sort $(wildcard $(ORCH_DIR)/tests/itest_*.c)),\
   $(eval $(call orch_integration_test,itest_$(patsubst itest_orch_%,%,$(basename $(notdir $(t)))),\
     $(t) $(ORCH_DOMAIN_SRCS) $(ORCH_ADAPTER_SRCS) $(ORCH_DIR)/app/orch_settings.c \
-    $(ORCH_DIR)/tests/orch_itest_env.c)))
+    $(ORCH_DIR)/app/orch_worker.c $(ORCH_DIR)/tests/orch_itest_env.c $(ORCH_TEST_SUPPORT))))
