@@ -69,6 +69,8 @@ int service_setting_copy(const struct config *cfg, const char *key,
 {
     const char *value = config_get_default(cfg, key, fallback);
 
+    if (value == NULL)
+        return hito_error_set(err, HITO_ERR_INVALID, "%s is missing", key);
     if (strlen(value) >= size)
         return hito_error_set(err, HITO_ERR_INVALID,
                               "%s is longer than %zu bytes", key, size - 1);

@@ -273,6 +273,25 @@ static void setting_copy_uses_fallback(void **state)
     config_free(cfg);
 }
 
+static void setting_copy_null_fallback_requires(void **state)
+{
+    struct config *cfg = config_new();
+    struct hito_error err = { 0 };
+    char out[8];
+
+    (void)state;
+    assert_int_equal(service_setting_copy(cfg, "LLM_MODEL", NULL, out,
+                                          sizeof(out), &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "LLM_MODEL is missing"));
+    assert_int_equal(config_set(cfg, "LLM_MODEL", "m1"), HITO_OK);
+    assert_int_equal(service_setting_copy(cfg, "LLM_MODEL", NULL, out,
+                                          sizeof(out), &err),
+                     HITO_OK);
+    assert_string_equal(out, "m1");
+    config_free(cfg);
+}
+
 static void peer_url_prefers_url_setting(void **state)
 {
     struct config *cfg = config_new();
@@ -380,6 +399,7 @@ int main(void)
         cmocka_unit_test(mq_options_need_credentials),
         cmocka_unit_test(mq_options_read_settings),
         cmocka_unit_test(setting_copy_uses_fallback),
+        cmocka_unit_test(setting_copy_null_fallback_requires),
         cmocka_unit_test(peer_url_prefers_url_setting),
         cmocka_unit_test(migrations_dir_under_root),
         cmocka_unit_test(wait_for_stop_returns_signal),

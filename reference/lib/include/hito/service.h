@@ -46,8 +46,9 @@ int service_listen_address(const struct config *cfg, const char *port_key,
 
 /*
  * Copies the value of setting key, or fallback when the key is unset or
- * empty, into out (size bytes). Returns HITO_ERR_INVALID naming the key
- * when the value does not fit; the message never contains the value.
+ * empty, into out (size bytes). A NULL fallback makes the key required.
+ * Returns HITO_ERR_INVALID naming the key when it is missing or its value
+ * does not fit; the message never contains the value.
  */
 int service_setting_copy(const struct config *cfg, const char *key,
                          const char *fallback, char *out, size_t size,
