@@ -32,20 +32,10 @@ void wa_pg_free(struct wa_pg *pg)
     free(pg);
 }
 
-/* Runs one statement on a pooled connection. */
-static int exec(struct wa_pg *pg, const char *sql, int nparams,
-                const char *const *params, PGresult **out,
-                struct hito_error *err)
+/* Returns the pool of the struct wa_pg behind a port's self pointer. */
+static struct db_pool *pool_of(void *self)
 {
-    PGconn *conn = NULL;
-    int rc;
-
-    rc = db_acquire(pg->pool, 0, &conn, err);
-    if (rc != HITO_OK)
-        return rc;
-    rc = db_exec(conn, sql, nparams, params, out, err);
-    db_release(pg->pool, conn);
-    return rc;
+    return ((struct wa_pg *)self)->pool;
 }
 
 /* Runs a query that returns one number, stored in *out. */
@@ -56,7 +46,7 @@ static int exec_number(struct wa_pg *pg, const char *sql, int nparams,
     PGresult *res = NULL;
     int rc;
 
-    rc = exec(pg, sql, nparams, params, &res, err);
+    rc = db_pool_exec(pg->pool, 0, sql, nparams, params, &res, err);
     if (rc == HITO_OK)
         *out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
@@ -78,7 +68,7 @@ static int idempotency_begin(void *self, const char *client_id, const char *key,
     PGresult *res = NULL;
     int rc;
 
-    rc = exec(self, insert, 3, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, insert, 3, params, &res, err);
     if (rc == HITO_OK && PQntuples(res) == 1) {
         PQclear(res);
         return HITO_OK;
@@ -86,7 +76,7 @@ static int idempotency_begin(void *self, const char *client_id, const char *key,
     PQclear(res);
     res = NULL;
     if (rc == HITO_OK)
-        rc = exec(self, select, 2, params, &res, err);
+        rc = db_pool_exec(pool_of(self), 0, select, 2, params, &res, err);
     if (rc == HITO_OK && PQntuples(res) == 1) {
         snprintf(existing->digest, sizeof(existing->digest), "%s",
                  PQgetvalue(res, 0, 0));
@@ -114,7 +104,7 @@ static int idempotency_finish(void *self, const char *client_id,
     const char *params[] = { client_id, key, code, body };
 
     snprintf(code, sizeof(code), "%d", status);
-    return exec(self, sql, 4, params, NULL, err);
+    return db_pool_exec(pool_of(self), 0, sql, 4, params, NULL, err);
 }
 
 static int idempotency_abort(void *self, const char *client_id, const char *key,
@@ -124,7 +114,7 @@ static int idempotency_abort(void *self, const char *client_id, const char *key,
                               "$1 AND key = $2 AND response_status IS NULL";
     const char *params[] = { client_id, key };
 
-    return exec(self, sql, 2, params, NULL, err);
+    return db_pool_exec(pool_of(self), 0, sql, 2, params, NULL, err);
 }
 
 static int last_inbound(void *self, const char *customer, long long *at,
@@ -377,7 +367,7 @@ static int history(void *self, const struct wa_history_query *q, json_t **out,
 
     snprintf(before, sizeof(before), "%lld", q->before_id);
     snprintf(limit, sizeof(limit), "%d", q->limit);
-    rc = exec(self, sql, 3, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, sql, 3, params, &res, err);
     if (rc != HITO_OK)
         return rc;
     next =
@@ -404,7 +394,7 @@ static int message(void *self, const char *wamid, json_t **out,
     PGresult *res = NULL;
     int rc;
 
-    rc = exec(self, sql, 1, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, sql, 1, params, &res, err);
     if (rc == HITO_OK && PQntuples(res) == 0)
         rc =
             hito_error_set(err, HITO_ERR_NOT_FOUND, "no message %.100s", wamid);
@@ -443,7 +433,7 @@ static int outbox_fetch(void *self, size_t max, struct wa_outbox_event *out,
 
     *count = 0;
     snprintf(limit, sizeof(limit), "%zu", max);
-    rc = exec(self, sql, 1, params, &res, err);
+    rc = db_pool_exec(pool_of(self), 0, sql, 1, params, &res, err);
     for (int i = 0; rc == HITO_OK && i < PQntuples(res); i++) {
         struct wa_outbox_event *e = &out[(*count)++];
 
@@ -472,7 +462,7 @@ static int outbox_mark_published(void *self, long long id,
     const char *params[] = { text };
 
     snprintf(text, sizeof(text), "%lld", id);
-    return exec(self, sql, 1, params, NULL, err);
+    return db_pool_exec(pool_of(self), 0, sql, 1, params, NULL, err);
 }
 
 static int outbox_depth(void *self, long long *count, struct hito_error *err)
