@@ -5,31 +5,22 @@
  * run/$HITO_ENV/secrets.env) and delivers them to WHATSAPP_CLOUD_WEBHOOK_URL,
  * by default the stack's WhatsApp service. It runs until SIGINT or SIGTERM.
  */
-#include <signal.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cloud_mock.h"
 #include "hito/config.h"
 #include "hito/log.h"
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
+#include "hito/service.h"
 
 static int load_options(const struct config *cfg,
                         struct cloud_mock_options *opts, char *listen,
                         char *webhook, size_t size, struct hito_error *err)
 {
     const char *host = config_get_default(cfg, "HITO_HOST", "127.0.0.1");
-    long port = 0, rate = 0;
+    long rate = 0;
     int rc;
 
-    rc = config_get_int(cfg, "WHATSAPP_CLOUD_PORT", 0, 1, 65535, &port, err);
+    rc = service_listen_address(cfg, "WHATSAPP_CLOUD_PORT", listen, size, err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "WHATSAPP_CLOUD_RATE_PER_SECOND", 80, 0,
                             100000, &rate, err);
@@ -40,7 +31,6 @@ static int load_options(const struct config *cfg,
         rc = config_require(cfg, "WHATSAPP_APP_SECRET", &opts->app_secret, err);
     if (rc != HITO_OK)
         return rc;
-    snprintf(listen, size, "%.64s:%ld", host, port);
     snprintf(webhook, size, "http://%.64s:%.8s/v1/whatsapp/webhook", host,
              config_get_default(cfg, "WHATSAPP_PORT", "0"));
     opts->listen = listen;
@@ -77,12 +67,9 @@ int main(void)
         LOG_ERROR("the Cloud API emulator did not start", "error", err.message);
         goto out;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     LOG_INFO("Cloud API emulator started", "listen", listen, "webhook_url",
              opts.webhook_url);
-    while (!stop_requested)
-        pause();
+    service_wait_for_stop();
     status = 0;
 out:
     cloud_mock_free(mock);
