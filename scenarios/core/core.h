@@ -15,8 +15,14 @@
 /* How long to watch for a second, unwanted reply. */
 #define CORE_QUIET_MS 3000
 #define CORE_POLL_MS 100
+/* The emulator's record limit, and the room a scenario needs in it. */
+#define CORE_EMULATOR_RECORDS_MAX 2000
+#define CORE_EMULATOR_RECORDS_SPARE 100
 
-/* Returns a customer number no earlier run used (digits, no "+"). */
+/*
+ * Returns a customer number no earlier run used (digits, no "+"), after
+ * resetting the emulator's record if it is nearly full.
+ */
 const char *core_new_customer(struct scenario_ctx *ctx);
 
 /*
