@@ -15,7 +15,7 @@
 /* A request the shop has no intent for, and the intent it is corrected to. */
 #define FEEDBACK_TEXT "necesito que me envíen la factura por correo"
 #define CORRECT_INTENT "payment_status"
-/* The correction when the model in use already says CORRECT_INTENT. */
+/* The correction when the model in use already returns CORRECT_INTENT. */
 #define OTHER_INTENT "order_status"
 
 /* Starts a training run and returns the candidate model's version. */

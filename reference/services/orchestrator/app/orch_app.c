@@ -69,8 +69,7 @@ static int ready(void *user, char *reason, size_t size)
 static int open_stores(struct orch_app *app, struct hito_error *err)
 {
     const struct orch_settings *s = &app->settings;
-    struct redisc_options redis = { s->host, (int)s->redis_port,
-                                    s->redis_password, 0, 0 };
+    struct redisc_options redis;
     int rc;
 
     app->db = db_pool_new(s->pg_conninfo, ORCH_DB_POOL_SIZE, err);
@@ -79,6 +78,7 @@ static int open_stores(struct orch_app *app, struct hito_error *err)
     rc = db_migrate(app->db, s->migrations_dir, err);
     if (rc != HITO_OK)
         return rc;
+    orch_settings_redis(s, &redis);
     app->redis = redisc_new(&redis, err);
     if (app->redis == NULL)
         return err->code;

@@ -199,6 +199,15 @@ int orch_settings_load(const struct config *cfg, struct orch_settings *out,
     return rc;
 }
 
+void orch_settings_redis(const struct orch_settings *settings,
+                         struct redisc_options *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->host = settings->host;
+    out->port = (int)settings->redis_port;
+    out->password = settings->redis_password;
+}
+
 void orch_settings_clear(struct orch_settings *settings)
 {
     OPENSSL_cleanse(settings->pg_conninfo, sizeof(settings->pg_conninfo));

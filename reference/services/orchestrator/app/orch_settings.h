@@ -53,6 +53,10 @@ struct orch_settings {
 int orch_settings_load(const struct config *cfg, struct orch_settings *out,
                        struct hito_error *err);
 
+/* Fills out for the stack's Redis; its strings point into settings. */
+void orch_settings_redis(const struct orch_settings *settings,
+                         struct redisc_options *out);
+
 /* Overwrites the secrets that settings contains. */
 void orch_settings_clear(struct orch_settings *settings);
 

@@ -32,14 +32,12 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     struct hito_error err = { 0 };
-    struct redisc_options redis = { 0 };
+    struct redisc_options redis;
 
     if (f == NULL)
         return -1;
     orch_itest_settings(&f->settings);
-    redis.host = f->settings.host;
-    redis.port = (int)f->settings.redis_port;
-    redis.password = f->settings.redis_password;
+    orch_settings_redis(&f->settings, &redis);
     f->db = db_pool_new(f->settings.pg_conninfo, 2, &err);
     if (f->db == NULL || db_migrate(f->db, f->settings.migrations_dir, &err))
         goto fail;

@@ -34,16 +34,14 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    struct redisc_options redis = { 0 };
+    struct redisc_options redis;
     struct orch_service_deps deps;
     struct hito_error err = { 0 };
 
     if (f == NULL)
         return -1;
     orch_itest_settings(&f->settings);
-    redis.host = f->settings.host;
-    redis.port = (int)f->settings.redis_port;
-    redis.password = f->settings.redis_password;
+    orch_settings_redis(&f->settings, &redis);
     deps = (struct orch_service_deps){
         .iabot = fake_iabot_port(&f->iabot),
         .otp = fake_otp_port(&f->otp),
