@@ -99,11 +99,14 @@ static int open_clients(struct orch_app *app, struct hito_error *err)
 {
     const struct orch_settings *s = &app->settings;
     struct token_cache_options tokens = {
-        s->token_url,      s->client_id, s->client_secret, s->token_scope, 0,
-        s->call_timeout_ms
+        .token_url = s->client.token_url,
+        .client_id = s->client.client_id,
+        .client_secret = s->client.client_secret,
+        .scope = s->client.scope,
+        .timeout_ms = s->call_timeout_ms,
     };
 
-    if (s->client_id[0] != '\0') {
+    if (s->client.client_id[0] != '\0') {
         app->tokens = token_cache_new(&tokens, err);
         if (app->tokens == NULL)
             return err->code;

@@ -1,43 +1,11 @@
 #include "orch_settings.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 /* Operators of the handover API: the identity provider's staff roles. */
 #define ORCH_DEFAULT_OPERATOR_ROLES "admin,support"
-
-static int copy_text(const char *value, char *out, size_t size, const char *key,
-                     struct hito_error *err)
-{
-    if (strlen(value) >= size)
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "%s is longer than %zu characters", key,
-                              size - 1);
-    memcpy(out, value, strlen(value) + 1);
-    return HITO_OK;
-}
-
-/* Sets out to url_key's value, else http://HITO_HOST:<port_key>. */
-static int service_url(const struct config *cfg, const char *url_key,
-                       const char *port_key, char *out, struct hito_error *err)
-{
-    const char *url = config_get(cfg, url_key);
-    const char *port = config_get(cfg, port_key);
-
-    if (url != NULL && url[0] != '\0')
-        return copy_text(url, out, ORCH_SETTINGS_TEXT_SIZE, url_key, err);
-    if (port == NULL || port[0] == '\0')
-        return hito_error_set(err, HITO_ERR_INVALID, "%s and %s are missing",
-                              url_key, port_key);
-    if (snprintf(out, ORCH_SETTINGS_TEXT_SIZE, "http://%s:%s",
-                 config_get_default(cfg, "HITO_HOST", "127.0.0.1"),
-                 port) >= ORCH_SETTINGS_TEXT_SIZE)
-        return hito_error_set(err, HITO_ERR_INVALID, "%s is too long",
-                              port_key);
-    return HITO_OK;
-}
 
 static int load_stores(const struct config *cfg, struct orch_settings *out,
                        struct hito_error *err)
@@ -53,12 +21,16 @@ static int load_stores(const struct config *cfg, struct orch_settings *out,
         rc = service_pg_conninfo(cfg, "orchestrator", out->pg_conninfo,
                                  sizeof(out->pg_conninfo), err);
     if (rc == HITO_OK)
-        rc = copy_text(redis.host, out->host, sizeof(out->host), "HITO_HOST",
-                       err);
+        rc = service_setting_copy(cfg, "HITO_HOST", "127.0.0.1", out->host,
+                                  sizeof(out->host), err);
     if (rc == HITO_OK)
-        rc = copy_text(redis.password, out->redis_password,
-                       sizeof(out->redis_password), "REDIS_PASSWORD", err);
+        rc =
+            service_setting_copy(cfg, "REDIS_PASSWORD", "", out->redis_password,
+                                 sizeof(out->redis_password), err);
     out->redis_port = redis.port;
+    if (rc == HITO_OK)
+        rc = service_migrations_dir(cfg, "orchestrator", out->migrations_dir,
+                                    sizeof(out->migrations_dir), err);
     return rc;
 }
 
@@ -70,20 +42,20 @@ static int load_queue(const struct config *cfg, struct orch_settings *out,
 
     rc = service_mq_options(cfg, "orchestrator", &mq, err);
     if (rc == HITO_OK)
-        rc = copy_text(mq.user, out->amqp_user, sizeof(out->amqp_user),
-                       "AMQP_USER", err);
+        rc = service_setting_copy(cfg, "AMQP_USER", NULL, out->amqp_user,
+                                  sizeof(out->amqp_user), err);
     if (rc == HITO_OK)
-        rc = copy_text(mq.password, out->amqp_password,
-                       sizeof(out->amqp_password), "AMQP_PASSWORD", err);
+        rc =
+            service_setting_copy(cfg, "AMQP_PASSWORD", NULL, out->amqp_password,
+                                 sizeof(out->amqp_password), err);
     if (rc == HITO_OK)
-        rc = copy_text(mq.vhost, out->amqp_vhost, sizeof(out->amqp_vhost),
-                       "AMQP_VHOST", err);
+        rc = service_setting_copy(cfg, "AMQP_VHOST", "/", out->amqp_vhost,
+                                  sizeof(out->amqp_vhost), err);
     out->amqp_port = mq.port;
     if (rc == HITO_OK)
-        rc = copy_text(
-            config_get_default(cfg, "ORCH_INBOUND_QUEUE", "whatsapp.inbound"),
-            out->inbound_queue, sizeof(out->inbound_queue),
-            "ORCH_INBOUND_QUEUE", err);
+        rc = service_setting_copy(cfg, "ORCH_INBOUND_QUEUE", "whatsapp.inbound",
+                                  out->inbound_queue,
+                                  sizeof(out->inbound_queue), err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "ORCH_MAX_ATTEMPTS", 5, 1, 100,
                             &out->max_attempts, err);
@@ -102,12 +74,15 @@ static int load_services(const struct config *cfg, struct orch_settings *out,
     long percent = 0;
     int rc;
 
-    rc = service_url(cfg, "IABOT_URL", "IABOT_PORT", out->iabot_url, err);
+    rc = service_peer_url(cfg, "IABOT_URL", "IABOT_PORT", out->iabot_url,
+                          sizeof(out->iabot_url), err);
     if (rc == HITO_OK)
-        rc = service_url(cfg, "OTP_URL", "OTP_PORT", out->otp_url, err);
+        rc = service_peer_url(cfg, "OTP_URL", "OTP_PORT", out->otp_url,
+                              sizeof(out->otp_url), err);
     if (rc == HITO_OK)
-        rc = service_url(cfg, "WHATSAPP_SERVICE_URL", "WHATSAPP_PORT",
-                         out->whatsapp_url, err);
+        rc =
+            service_peer_url(cfg, "WHATSAPP_SERVICE_URL", "WHATSAPP_PORT",
+                             out->whatsapp_url, sizeof(out->whatsapp_url), err);
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "ORCH_CALL_TIMEOUT_MS", 5000, 100, 60000,
                             &out->call_timeout_ms, err);
@@ -120,42 +95,10 @@ static int load_services(const struct config *cfg, struct orch_settings *out,
 }
 
 /*
- * The client credentials of svc-orchestrator, from ZITADEL provisioning
- * unless ORCH_CLIENT_ID and ORCH_CLIENT_SECRET are set, and a scope that
- * requests the project audience and roles as ZITADEL spells it.
+ * Operator tokens and the orchestrator's own client credentials (ZITADEL
+ * user svc-orchestrator): see service_auth_settings_load and
+ * service_client_settings_load for the keys and defaults.
  */
-static int load_client(const struct config *cfg, struct orch_settings *out,
-                       struct hito_error *err)
-{
-    const char *project = config_get_default(cfg, "ZITADEL_PROJECT_ID", "");
-    const char *id =
-        config_get_default(cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_ID", "");
-    const char *secret =
-        config_get_default(cfg, "ZITADEL_SVC_ORCHESTRATOR_CLIENT_SECRET", "");
-    int rc;
-
-    rc =
-        copy_text(config_get_default(cfg, "ORCH_CLIENT_ID", id), out->client_id,
-                  sizeof(out->client_id), "ORCH_CLIENT_ID", err);
-    if (rc == HITO_OK)
-        rc = copy_text(config_get_default(cfg, "ORCH_CLIENT_SECRET", secret),
-                       out->client_secret, sizeof(out->client_secret),
-                       "ORCH_CLIENT_SECRET", err);
-    if (rc == HITO_OK && snprintf(out->token_url, sizeof(out->token_url),
-                                  "%.200s/oauth/v2/token", out->auth.issuer) >=
-                             (int)sizeof(out->token_url))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "the issuer is too long");
-    if (rc == HITO_OK &&
-        snprintf(out->token_scope, sizeof(out->token_scope),
-                 "openid urn:zitadel:iam:org:project:id:%.200s:aud "
-                 "urn:zitadel:iam:org:projects:roles",
-                 project) >= (int)sizeof(out->token_scope))
-        rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "ZITADEL_PROJECT_ID is too long");
-    return rc;
-}
-
-/* Operator tokens: see service_auth_settings_load for the defaults. */
 static int load_auth(const struct config *cfg, struct orch_settings *out,
                      struct hito_error *err)
 {
@@ -163,13 +106,12 @@ static int load_auth(const struct config *cfg, struct orch_settings *out,
 
     rc = service_auth_settings_load(cfg, "ORCH", &out->auth, err);
     if (rc == HITO_OK)
-        rc =
-            service_roles_parse(&out->operators,
-                                config_get_default(cfg, "ORCH_OPERATOR_ROLES",
-                                                   ORCH_DEFAULT_OPERATOR_ROLES),
+        rc = service_roles_load(cfg, "ORCH_OPERATOR_ROLES",
+                                ORCH_DEFAULT_OPERATOR_ROLES, &out->operators,
                                 err);
     if (rc == HITO_OK)
-        rc = load_client(cfg, out, err);
+        rc = service_client_settings_load(cfg, "ORCH", "SVC_ORCHESTRATOR",
+                                          out->auth.issuer, &out->client, err);
     return rc;
 }
 
@@ -186,12 +128,6 @@ int orch_settings_load(const struct config *cfg, struct orch_settings *out,
         rc = load_services(cfg, out, err);
     if (rc == HITO_OK)
         rc = load_auth(cfg, out, err);
-    if (rc == HITO_OK &&
-        snprintf(out->migrations_dir, sizeof(out->migrations_dir),
-                 "%s/reference/services/orchestrator/migrations",
-                 config_get_default(cfg, "HITO_ROOT", ".")) >=
-            (int)sizeof(out->migrations_dir))
-        rc = hito_error_set(err, HITO_ERR_INVALID, "HITO_ROOT is too long");
     if (rc == HITO_OK)
         rc = config_get_int(cfg, "ORCH_THREADS", 8, 2, 256, &out->threads, err);
     if (rc != HITO_OK)
@@ -213,5 +149,6 @@ void orch_settings_clear(struct orch_settings *settings)
     OPENSSL_cleanse(settings->pg_conninfo, sizeof(settings->pg_conninfo));
     OPENSSL_cleanse(settings->redis_password, sizeof(settings->redis_password));
     OPENSSL_cleanse(settings->amqp_password, sizeof(settings->amqp_password));
-    OPENSSL_cleanse(settings->client_secret, sizeof(settings->client_secret));
+    OPENSSL_cleanse(settings->client.client_secret,
+                    sizeof(settings->client.client_secret));
 }

@@ -35,10 +35,7 @@ struct orch_settings {
     double min_confidence; /* ORCH_MIN_CONFIDENCE_PERCENT / 100 */
     /* Client credentials of the ZITADEL user svc-orchestrator; no token is
      * sent when the id is empty. */
-    char client_id[ORCH_SETTINGS_TEXT_SIZE];
-    char client_secret[ORCH_SETTINGS_TEXT_SIZE];
-    char token_url[ORCH_SETTINGS_TEXT_SIZE];
-    char token_scope[2 * ORCH_SETTINGS_TEXT_SIZE];
+    struct service_client_settings client;
     struct service_auth_settings auth; /* operator tokens */
     struct service_roles operators;    /* ORCH_OPERATOR_ROLES */
     char migrations_dir[2 * ORCH_SETTINGS_TEXT_SIZE];
