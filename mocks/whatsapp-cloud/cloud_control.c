@@ -304,18 +304,24 @@ static void handle_faults(struct httpd_req *req, void *user)
     struct cloud_mock *mock = user;
     json_t *in = httpd_body_json(req);
     json_t *code, *rate;
+    const char *to;
     int ok = 1;
 
     if (in == NULL)
         return;
     code = json_object_get(in, "code");
     rate = json_object_get(in, "rate_per_second");
+    to = json_string_value(json_object_get(in, "to"));
+    if (to != NULL && (to[0] == '\0' || strlen(to) >= CLOUD_MOCK_ID_SIZE))
+        ok = 0;
     pthread_mutex_lock(&mock->lock);
-    if (json_is_integer(code) && mock->fault_count < CLOUD_MOCK_MAX_FAULTS) {
+    if (ok && json_is_integer(code) && mock->fault_count < CLOUD_MOCK_MAX_FAULTS) {
         long count = (long)json_integer_value(json_object_get(in, "count"));
+        struct cloud_fault *fault = &mock->faults[mock->fault_count++];
 
-        mock->faults[mock->fault_count].code = (long)json_integer_value(code);
-        mock->faults[mock->fault_count++].remaining = count > 0 ? count : 1;
+        fault->code = (long)json_integer_value(code);
+        fault->remaining = count > 0 ? count : 1;
+        snprintf(fault->to, sizeof(fault->to), "%s", to ? to : "");
     } else if (code != NULL) {
         ok = 0;
     }
@@ -326,8 +332,9 @@ static void handle_faults(struct httpd_req *req, void *user)
         httpd_reply_json(req, 200, json_pack("{s:b}", "ok", 1));
     else
         httpd_reply_error(req, 400, "invalid_request",
-                          "code must be an integer; at most %d faults",
-                          CLOUD_MOCK_MAX_FAULTS);
+                          "code must be an integer, to a non-empty recipient "
+                          "of at most %d characters; at most %d faults",
+                          CLOUD_MOCK_ID_SIZE - 1, CLOUD_MOCK_MAX_FAULTS);
     json_decref(in);
 }
 

@@ -129,6 +129,12 @@ static int body_param_count(json_t *tpl)
     return 0;
 }
 
+/* Returns a phone number without its leading '+', as Meta compares them. */
+static const char *skip_plus(const char *phone)
+{
+    return phone[0] == '+' ? phone + 1 : phone;
+}
+
 /* Checks a message against the emulator's rules; returns 0 or a Meta code.
  * Runs under the lock. */
 static long check_send(struct cloud_mock *mock, json_t *body)
@@ -149,12 +155,15 @@ static long check_send(struct cloud_mock *mock, json_t *body)
     }
     if (mock->rate_per_second > 0 && ++mock->rate_count > mock->rate_per_second)
         return 130429;
-    if (mock->fault_count > 0) {
-        long code = mock->faults[0].code;
+    for (size_t i = 0; i < mock->fault_count; i++) {
+        struct cloud_fault *fault = &mock->faults[i];
+        long code = fault->code;
 
-        if (--mock->faults[0].remaining <= 0) {
-            memmove(mock->faults, mock->faults + 1,
-                    (mock->fault_count - 1) * sizeof(mock->faults[0]));
+        if (fault->to[0] != '\0' && strcmp(skip_plus(fault->to), skip_plus(to)) != 0)
+            continue;
+        if (--fault->remaining <= 0) {
+            memmove(fault, fault + 1,
+                    (mock->fault_count - i - 1) * sizeof(*fault));
             mock->fault_count--;
         }
         return code;

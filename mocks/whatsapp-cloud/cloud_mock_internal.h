@@ -19,6 +19,7 @@
 struct cloud_fault {
     long code;
     long remaining;
+    char to[CLOUD_MOCK_ID_SIZE]; /* recipient it applies to; "" for any */
 };
 
 struct cloud_template {

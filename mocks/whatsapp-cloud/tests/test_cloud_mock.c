@@ -224,6 +224,28 @@ static void emulator_fault_then_success(void **state)
     json_decref(reply);
 }
 
+static void emulator_fault_scoped_to_recipient(void **state)
+{
+    const char body[] =
+        "{\"messaging_product\":\"whatsapp\",\"to\":\"+34699000002\",\"type\":"
+        "\"template\",\"template\":{\"name\":\"otp_code\",\"language\":{"
+        "\"code\":\"es\"},\"components\":[{\"type\":\"body\",\"parameters\":["
+        "{\"type\":\"text\",\"text\":\"123456\"}]}]}}";
+    json_t *reply = NULL;
+
+    (void)state;
+    assert_int_equal(post("/__emulator/faults",
+                          "{\"code\":131026,\"count\":1,\"to\":\"34699000003\"}", NULL,
+                          NULL),
+                     200);
+    /* Another recipient is not affected by the fault. */
+    assert_int_equal(send_message(body, &reply), 200);
+    json_decref(reply);
+    assert_int_equal(post("/__emulator/faults", "{\"code\":131026,\"to\":\"\"}", NULL, NULL),
+                     400);
+    assert_int_equal(post("/__emulator/reset", "{}", NULL, NULL), 200);
+}
+
 static void emulator_loopback_only(void **state)
 {
     struct cloud_mock_options opts = { 0 };
@@ -251,6 +273,7 @@ int main(void)
         cmocka_unit_test(emulator_wrong_token_rejected),
         cmocka_unit_test(emulator_window_and_templates),
         cmocka_unit_test(emulator_fault_then_success),
+        cmocka_unit_test(emulator_fault_scoped_to_recipient),
         cmocka_unit_test(emulator_loopback_only),
     };
 
