@@ -236,12 +236,6 @@ static int load_handed_over(struct orch_service *svc, const char *customer,
     return rc;
 }
 
-/*
- * NOTE: the operator actions and the consumer each load, change and save a
- * conversation without a version check, so a hand-back that lands while
- * the consumer handles that customer's message can be overwritten by the
- * consumer's save.
- */
 int orch_service_take_over(struct orch_service *svc, const char *customer,
                            const char *operator_id,
                            struct orch_conversation *out,

@@ -136,6 +136,7 @@ struct orch_conversation {
     char handover_reason[ORCH_NAME_SIZE]; /* low_confidence, ... or "" */
     long turns;                           /* messages handled */
     long long updated_ms;
+    long long version; /* the store's version as loaded; 0 for a new one */
 };
 
 /*
@@ -151,12 +152,13 @@ struct orch_store_ops {
     /*
      * Stores conv and, in the same transaction, the turn of message wamid
      * with its reply (NULL: none). HITO_ERR_CONFLICT when wamid already
-     * has a turn.
+     * has a turn, or when the stored conversation is no longer at
+     * conv->version (someone saved it since it was loaded).
      */
     int (*save_turn)(void *self, const struct orch_conversation *conv,
                      const char *wamid, const struct orch_message *reply,
                      struct hito_error *err);
-    /* Stores conv alone (operator actions). */
+    /* Stores conv alone (operator actions); HITO_ERR_CONFLICT as above. */
     int (*save)(void *self, const struct orch_conversation *conv,
                 struct hito_error *err);
     /*

@@ -154,6 +154,34 @@ static void store_load_cache_and_database(void **state)
     assert_true(loaded.updated_ms == f->conv.updated_ms);
 }
 
+/* A save from a stale load changes nothing and reports the conflict. */
+static void store_stale_save_conflicts(void **state)
+{
+    struct fixture *f = *state;
+    struct orch_conversation first, stale;
+
+    assert_int_equal(f->store.ops->save(f->store.self, &f->conv, NULL),
+                     HITO_OK);
+    assert_int_equal(
+        f->store.ops->load(f->store.self, f->conv.customer, &first, NULL),
+        HITO_OK);
+    assert_true(first.version == 1);
+    stale = first;
+    first.state = ORCH_STATE_GREETING;
+    assert_int_equal(f->store.ops->save(f->store.self, &first, NULL), HITO_OK);
+    stale.state = ORCH_STATE_CART;
+    assert_int_equal(f->store.ops->save(f->store.self, &stale, NULL),
+                     HITO_ERR_CONFLICT);
+    assert_int_equal(
+        f->store.ops->save_turn(f->store.self, &stale, f->wamid, NULL, NULL),
+        HITO_ERR_CONFLICT);
+    assert_int_equal(
+        f->store.ops->load(f->store.self, f->conv.customer, &first, NULL),
+        HITO_OK);
+    assert_int_equal(first.state, ORCH_STATE_GREETING);
+    assert_true(first.version == 2);
+}
+
 static void store_unknown_customer_not_found(void **state)
 {
     struct fixture *f = *state;
@@ -197,6 +225,7 @@ int main(void)
         TEST(store_turn_twice_conflicts),
         TEST(store_unknown_turn_not_found),
         TEST(store_load_cache_and_database),
+        TEST(store_stale_save_conflicts),
         TEST(store_unknown_customer_not_found),
         TEST(store_lists_handed_over),
     };

@@ -128,11 +128,17 @@ static struct fake_turn *find(struct fake_store *fake, const char *wamid)
 static int store_load(void *self, const char *customer,
                       struct orch_conversation *out, struct hito_error *err)
 {
-    struct orch_conversation *conv = find_conversation(self, customer);
+    struct fake_store *fake = self;
+    struct orch_conversation *conv = find_conversation(fake, customer);
 
     if (conv == NULL)
         return hito_error_set(err, HITO_ERR_NOT_FOUND, "no conversation");
     *out = *conv;
+    /* Another writer saves right after this load. */
+    if (fake->saved_meanwhile) {
+        fake->saved_meanwhile = 0;
+        conv->version++;
+    }
     return HITO_OK;
 }
 
@@ -142,12 +148,15 @@ static int store_save(void *self, const struct orch_conversation *conv,
     struct fake_store *fake = self;
     struct orch_conversation *slot = find_conversation(fake, conv->customer);
 
+    if (slot != NULL && slot->version != conv->version)
+        return hito_error_set(err, HITO_ERR_CONFLICT, "version changed");
     if (slot == NULL) {
         if (fake->conversation_count == FAKE_MAX)
             return hito_error_set(err, HITO_ERR_LIMIT, "fake store full");
         slot = &fake->conversations[fake->conversation_count++];
     }
     *slot = *conv;
+    slot->version++;
     return HITO_OK;
 }
 
@@ -156,10 +165,14 @@ static int store_save_turn(void *self, const struct orch_conversation *conv,
                            struct hito_error *err)
 {
     struct fake_store *fake = self;
+    struct orch_conversation *slot = find_conversation(fake, conv->customer);
     struct fake_turn *turn;
 
-    if (find(fake, wamid) != NULL)
-        return hito_error_set(err, HITO_ERR_CONFLICT, "turn exists");
+    /* Checked first, so a conflict stores nothing, as in one transaction. */
+    if (find(fake, wamid) != NULL ||
+        (slot != NULL && slot->version != conv->version))
+        return hito_error_set(err, HITO_ERR_CONFLICT,
+                              "turn exists or version changed");
     if (fake->turn_count == FAKE_MAX)
         return hito_error_set(err, HITO_ERR_LIMIT, "fake store full");
     turn = &fake->turns[fake->turn_count++];

@@ -44,6 +44,7 @@ struct fake_store {
     int conversation_count;
     struct fake_turn turns[FAKE_MAX];
     int turn_count;
+    int saved_meanwhile; /* nonzero: the next load is followed by a save */
 };
 
 struct orch_iabot fake_iabot_port(struct fake_iabot *fake);

@@ -324,6 +324,39 @@ static void service_take_over_and_hand_back(void **state)
                      HITO_ERR_CONFLICT);
 }
 
+/* A save that lost a race with another writer sends nothing and can be
+ * retried; the retry reloads and succeeds. */
+static void service_concurrent_save_retried(void **state)
+{
+    struct fixture *f = *state;
+    struct orch_inbound msg;
+    struct orch_turn_result r;
+
+    assert_int_equal(say(f, "greeting", "greet", 0.9, &r), HITO_OK);
+    f->store.saved_meanwhile = 1;
+    fake_analysis(&f->iabot.next, "goodbye", "close_conversation", 0.9);
+    inbound(&msg, "wamid.race", "adios");
+    assert_int_equal(orch_service_handle(f->svc, &msg, &r, NULL),
+                     HITO_ERR_CONFLICT);
+    assert_int_equal(f->whatsapp.count, 1);
+    assert_int_equal(orch_service_handle(f->svc, &msg, &r, NULL), HITO_OK);
+    assert_string_equal(r.reply, "goodbye");
+    assert_int_equal(f->whatsapp.count, 2);
+}
+
+static void service_hand_back_race_conflicts(void **state)
+{
+    struct fixture *f = *state;
+    struct orch_turn_result r;
+    struct orch_conversation conv;
+
+    assert_int_equal(say(f, "talk_to_human", "handover", 0.9, &r), HITO_OK);
+    f->store.saved_meanwhile = 1;
+    assert_int_equal(orch_service_hand_back(f->svc, CUSTOMER, &conv, NULL),
+                     HITO_ERR_CONFLICT);
+    assert_int_equal(current_state(f), ORCH_STATE_HUMAN);
+}
+
 static void service_unknown_action_explains_scope(void **state)
 {
     struct fixture *f = *state;
@@ -351,6 +384,8 @@ int main(void)
         TEST(service_low_confidence_hands_over),
         TEST(service_handover_intent),
         TEST(service_take_over_and_hand_back),
+        TEST(service_concurrent_save_retried),
+        TEST(service_hand_back_race_conflicts),
         TEST(service_unknown_action_explains_scope),
     };
 

@@ -14,12 +14,13 @@ void orch_json_copy_string(const json_t *value, char *out, size_t size)
 
 json_t *orch_json_conversation(const struct orch_conversation *conv)
 {
-    return json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I}", "customer",
-                     conv->customer, "state", orch_state_name(conv->state),
-                     "pending", (int)conv->pending, "order_id", conv->order_id,
-                     "operator_id", conv->operator_id, "handover_reason",
-                     conv->handover_reason, "turns", (json_int_t)conv->turns,
-                     "updated_ms", (json_int_t)conv->updated_ms);
+    return json_pack(
+        "{s:s, s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:I}", "customer",
+        conv->customer, "state", orch_state_name(conv->state), "pending",
+        (int)conv->pending, "order_id", conv->order_id, "operator_id",
+        conv->operator_id, "handover_reason", conv->handover_reason, "turns",
+        (json_int_t)conv->turns, "updated_ms", (json_int_t)conv->updated_ms,
+        "version", (json_int_t)conv->version);
 }
 
 int orch_json_parse_conversation(const json_t *json,
@@ -43,6 +44,7 @@ int orch_json_parse_conversation(const json_t *json,
                           out->handover_reason, sizeof(out->handover_reason));
     out->turns = (long)json_integer_value(json_object_get(json, "turns"));
     out->updated_ms = json_integer_value(json_object_get(json, "updated_ms"));
+    out->version = json_integer_value(json_object_get(json, "version"));
     return out->customer[0] != '\0' ? HITO_OK : HITO_ERR_PROTOCOL;
 }
 

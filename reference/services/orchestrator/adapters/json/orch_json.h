@@ -10,7 +10,7 @@
 #include "orch_ports.h"
 
 /* Returns a new object: customer, state, pending, order_id, operator_id,
- * handover_reason, turns, updated_ms. NULL when out of memory. */
+ * handover_reason, turns, updated_ms, version. NULL when out of memory. */
 json_t *orch_json_conversation(const struct orch_conversation *conv);
 
 /* Reads what orch_json_conversation writes; HITO_ERR_PROTOCOL if invalid. */

@@ -15,21 +15,28 @@ struct orch_pg_store {
     struct redisc *redis;
 };
 
+/*
+ * Inserts a new conversation at version 1, or updates one still at the
+ * version it was loaded with ($9) and raises that version. A conversation
+ * saved meanwhile matches neither, so no row is written.
+ */
 static const char UPSERT_SQL[] =
     "INSERT INTO conversations (customer, state, pending, order_id,"
-    " operator_id, handover_reason, turns, updated_at)"
+    " operator_id, handover_reason, turns, updated_at, version)"
     " VALUES ($1, $2, $3::smallint, $4, $5, $6, $7::bigint,"
-    " to_timestamp($8::bigint / 1000.0))"
+    " to_timestamp($8::bigint / 1000.0), $9::bigint + 1)"
     " ON CONFLICT (customer) DO UPDATE SET state = EXCLUDED.state,"
     " pending = EXCLUDED.pending, order_id = EXCLUDED.order_id,"
     " operator_id = EXCLUDED.operator_id,"
     " handover_reason = EXCLUDED.handover_reason, turns = EXCLUDED.turns,"
-    " updated_at = EXCLUDED.updated_at";
+    " updated_at = EXCLUDED.updated_at, version = EXCLUDED.version"
+    " WHERE conversations.version = $9::bigint";
 
 static const char SELECT_COLUMNS[] =
     "SELECT customer, state, pending, order_id, operator_id,"
     " handover_reason, turns,"
-    " (extract(epoch FROM updated_at) * 1000)::bigint FROM conversations";
+    " (extract(epoch FROM updated_at) * 1000)::bigint, version"
+    " FROM conversations";
 
 struct orch_pg_store *orch_store_new(struct db_pool *db, struct redisc *redis,
                                      struct hito_error *err)
@@ -111,6 +118,7 @@ static void read_row(PGresult *res, int row, struct orch_conversation *out)
              PQgetvalue(res, row, 5));
     out->turns = atol(PQgetvalue(res, row, 6));
     out->updated_ms = atoll(PQgetvalue(res, row, 7));
+    out->version = atoll(PQgetvalue(res, row, 8));
 }
 
 /* Runs sql on a pooled connection; *out as db_exec. */
@@ -153,11 +161,13 @@ static int load(void *self, const char *customer, struct orch_conversation *out,
     return rc;
 }
 
+/* Writes conv if it is still at conv->version; HITO_ERR_CONFLICT if not. */
 static int upsert(PGconn *conn, const struct orch_conversation *conv,
                   struct hito_error *err)
 {
     char pending[NUMBER_SIZE], turns[NUMBER_SIZE], updated[NUMBER_SIZE];
-    const char *params[8] = {
+    char version[NUMBER_SIZE];
+    const char *params[9] = {
         conv->customer,
         orch_state_name(conv->state),
         pending,
@@ -166,12 +176,33 @@ static int upsert(PGconn *conn, const struct orch_conversation *conv,
         conv->handover_reason,
         turns,
         updated,
+        version,
     };
+    PGresult *res = NULL;
+    int rc;
 
     snprintf(pending, sizeof(pending), "%d", (int)conv->pending);
     snprintf(turns, sizeof(turns), "%ld", conv->turns);
     snprintf(updated, sizeof(updated), "%lld", conv->updated_ms);
-    return db_exec(conn, UPSERT_SQL, 8, params, NULL, err);
+    snprintf(version, sizeof(version), "%lld", conv->version);
+    rc = db_exec(conn, UPSERT_SQL, 9, params, &res, err);
+    if (rc == HITO_OK && strcmp(PQcmdTuples(res), "1") != 0)
+        rc = hito_error_set(err, HITO_ERR_CONFLICT,
+                            "the conversation of %s changed since it was "
+                            "loaded",
+                            conv->customer);
+    PQclear(res);
+    return rc;
+}
+
+/* Caches conv at the version its save gave it. */
+static void cache_saved(struct orch_pg_store *store,
+                        const struct orch_conversation *conv)
+{
+    struct orch_conversation saved = *conv;
+
+    saved.version++;
+    cache_put(store, &saved);
 }
 
 static int save(void *self, const struct orch_conversation *conv,
@@ -186,7 +217,10 @@ static int save(void *self, const struct orch_conversation *conv,
     rc = upsert(conn, conv, err);
     db_release(store->db, conn);
     if (rc == HITO_OK)
-        cache_put(store, conv);
+        cache_saved(store, conv);
+    else
+        redisc_command(store->redis, NULL, NULL, "DEL orch:conv:%s",
+                       conv->customer);
     return rc;
 }
 
@@ -231,7 +265,7 @@ static int save_turn(void *self, const struct orch_conversation *conv,
         db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
     db_release(store->db, conn);
     if (rc == HITO_OK)
-        cache_put(store, conv);
+        cache_saved(store, conv);
     else
         redisc_command(store->redis, NULL, NULL, "DEL orch:conv:%s",
                        conv->customer);
