@@ -92,7 +92,12 @@ static void checkout(const struct orch_conversation *conv,
                      const struct orch_analysis *analysis,
                      struct orch_decision *out)
 {
-    (void)conv;
+    /* A second request while the code is pending gets no second code. */
+    if (conv->state == ORCH_STATE_AWAITING_OTP &&
+        conv->pending == ORCH_PENDING_CHECKOUT) {
+        set_reply(out, ORCH_REPLY_ASK_CODE, NULL, analysis);
+        return;
+    }
     if (!move(out, ORCH_EVENT_CHECKOUT, ORCH_REPLY_OTP_SENT_CHECKOUT,
               ORCH_REPLY_CART_EMPTY, NULL, analysis))
         return;

@@ -204,6 +204,9 @@ static void service_checkout_with_code(void **state)
     assert_int_equal(f->otp.issued, 1);
     assert_string_equal(f->otp.last_purpose, ORCH_PURPOSE_CHECKOUT);
     assert_int_equal(current_state(f), ORCH_STATE_AWAITING_OTP);
+    assert_int_equal(say(f, "checkout", "start_checkout", 0.9, &r), HITO_OK);
+    assert_string_equal(r.reply, "ask_code");
+    assert_int_equal(f->otp.issued, 1);
 
     snprintf(f->otp.valid_code, ORCH_CODE_SIZE, "123456");
     fake_analysis(&f->iabot.next, "otp_code", "verify_otp", 0.9);
