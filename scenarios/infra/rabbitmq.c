@@ -5,9 +5,13 @@
  */
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+#include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include "runner/scenario.h"
 
@@ -75,6 +79,50 @@ static void expect_rpc(struct scenario_ctx *ctx, struct amqp_probe *p,
                   reason);
 }
 
+/*
+ * Returns the errno of a blocking TCP connect to host:port, or 0 when it
+ * connects. rabbitmq-c 0.11 reads a failed non-blocking connect's error
+ * with SO_ERROR and reports only "a socket error occurred", so a second,
+ * plain connect finds the cause (for example ECONNREFUSED).
+ */
+static int tcp_connect_errno(const char *host, long port,
+                             const struct timeval *tv)
+{
+    struct addrinfo hints = {0}, *addrs = NULL;
+    char service[16];
+    int fd, rc;
+
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(service, sizeof(service), "%ld", port);
+    rc = getaddrinfo(host, service, &hints, &addrs);
+    if (rc != 0)
+        return rc == EAI_SYSTEM ? errno : EHOSTUNREACH;
+    fd = socket(addrs->ai_family, addrs->ai_socktype, addrs->ai_protocol);
+    if (fd < 0) {
+        rc = errno;
+        freeaddrinfo(addrs);
+        return rc;
+    }
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof(*tv));
+    rc = connect(fd, addrs->ai_addr, addrs->ai_addrlen) == 0 ? 0 : errno;
+    close(fd);
+    freeaddrinfo(addrs);
+    return rc;
+}
+
+/* Describes a failed amqp_socket_open_noblock, with the TCP cause. */
+static void connect_error(int rc, const char *host, long port,
+                          const struct timeval *tv, char *out, size_t size)
+{
+    int cause = rc == AMQP_STATUS_SOCKET_ERROR ? tcp_connect_errno(host, port, tv)
+                                               : 0;
+
+    if (cause != 0)
+        snprintf(out, size, "%s", strerror(cause));
+    else
+        snprintf(out, size, "%s", amqp_error_string2(rc));
+}
+
 static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
 {
     const char *host = scenario_host(ctx, "AMQP");
@@ -88,6 +136,7 @@ static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
     struct timeval tv = timeout_of(ctx);
     amqp_socket_t *socket;
     char sent[512];
+    char error[256];
     double started;
     int rc;
 
@@ -104,12 +153,14 @@ static void open_channel(struct scenario_ctx *ctx, struct amqp_probe *p)
     rc = amqp_socket_open_noblock(socket, host, (int)port, &tv);
     snprintf(sent, sizeof(sent), "connect amqp://%s@%s/%s", user, p->address,
              vhost);
+    if (rc != AMQP_STATUS_OK)
+        connect_error(rc, host, port, &tv, error, sizeof(error));
     scenario_record(ctx, "AMQP connect", sent,
-                    rc == AMQP_STATUS_OK ? "connected" : amqp_error_string2(rc),
+                    rc == AMQP_STATUS_OK ? "connected" : error,
                     scenario_now_ms() - started);
     if (rc != AMQP_STATUS_OK)
         scenario_fail(ctx, "RabbitMQ at %s: connection failed: %s", p->address,
-                      amqp_error_string2(rc));
+                      error);
     expect_rpc(ctx, p, "login",
                amqp_login(p->conn, vhost, 0, AMQP_FRAME_MAX, 0,
                           AMQP_SASL_METHOD_PLAIN, user, password));
