@@ -628,6 +628,21 @@ static void redact_query(const char *query, char *out, size_t size)
     }
 }
 
+/*
+ * Returns 1 for a /healthz or /readyz request that passed. Readiness probes
+ * send one every second, so their access-log events go to debug level; a
+ * failed probe stays at info.
+ */
+static void handle_healthz(struct httpd_req *req, void *user);
+static void handle_readyz(struct httpd_req *req, void *user);
+
+static int is_passed_probe(const struct httpd_req *req)
+{
+    if (req->route == NULL || req->status >= 400)
+        return 0;
+    return req->route->handler == handle_healthz || req->route->handler == handle_readyz;
+}
+
 static void record_request(const struct httpd_req *req, double seconds)
 {
     char labels[HTTPD_LABELS_MAX];
@@ -637,6 +652,7 @@ static void record_request(const struct httpd_req *req, double seconds)
     char query[HTTPD_LOGGED_QUERY_MAX];
     const char *route = req->route ? req->route->label : UNMATCHED_ROUTE;
     const char *method = method_label(req->info->request_method);
+    enum log_level level = is_passed_probe(req) ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
 
     snprintf(labels, sizeof(labels), "%s,route=\"%s\",method=\"%s\"", req->srv->service_label,
              route, method);
@@ -645,13 +661,13 @@ static void record_request(const struct httpd_req *req, double seconds)
              req->srv->service_label, route, method, req->status);
     metrics_add(REQUESTS_TOTAL, labels, 1);
 
-    if (!log_enabled(LOG_LEVEL_INFO))
+    if (!log_enabled(level))
         return;
     snprintf(number, sizeof(number), "%.3f", seconds * 1000.0);
     snprintf(bytes, sizeof(bytes), "%zu", req->bytes_sent);
     snprintf(status, sizeof(status), "%d", req->status);
     redact_query(httpd_query_string(req), query, sizeof(query));
-    log_event(LOG_LEVEL_INFO, "request", "method", req->info->request_method, "path",
+    log_event(level, "request", "method", req->info->request_method, "path",
               httpd_path(req), "query", query, "status", status, "duration_ms", number, "bytes",
               bytes, "remote", req->info->remote_addr, NULL);
 }

@@ -680,6 +680,30 @@ static void access_log_redacts_secrets(void **state)
     json_decref(event);
 }
 
+static void passed_probes_not_logged(void **state)
+{
+    static const char *const passed[] = {"X-Request-Id: probe-passed-1", NULL};
+    static const char *const failed[] = {"X-Request-Id: probe-failed-1", NULL};
+    static const char *const later[] = {"X-Request-Id: probe-later-1", NULL};
+    struct httpc_response res;
+
+    (void)state;
+    call("GET", "/readyz", passed, NULL, &res);
+    assert_int_equal(res.status, 200);
+    httpc_response_free(&res);
+    fx.ready = 0;
+    call("GET", "/readyz", failed, NULL, &res);
+    fx.ready = 1;
+    assert_int_equal(res.status, 503);
+    httpc_response_free(&res);
+    call("GET", "/v1/query", later, NULL, &res);
+    httpc_response_free(&res);
+    /* Requests on one connection are logged in order, so the later one comes last. */
+    assert_non_null(find_access_log("\"request_id\":\"probe-later-1\""));
+    assert_non_null(find_access_log("\"request_id\":\"probe-failed-1\""));
+    assert_null(find_access_log("\"request_id\":\"probe-passed-1\""));
+}
+
 static void start_on_taken_port_fails(void **state)
 {
     char listen[64];
@@ -719,6 +743,7 @@ int main(void)
         cmocka_unit_test(metrics_count_by_route_pattern),
         cmocka_unit_test(access_log_redacts_secrets),
         cmocka_unit_test(start_on_taken_port_fails),
+        cmocka_unit_test(passed_probes_not_logged),
         cmocka_unit_test(expect_continue_gets_full_reply),
         cmocka_unit_test(too_many_headers_get_431),
         cmocka_unit_test(json_depth_at_limit_accepted),
