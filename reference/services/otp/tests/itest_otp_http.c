@@ -29,8 +29,10 @@ struct fake_whatsapp {
     char last_body[FAKE_BODY_SIZE];
     char last_authorization[FAKE_BODY_SIZE];
     int fail;
+    int reject_tokens; /* the next requests answered 401, as after a key rotation */
     long delay_ms; /* beyond OTP_WHATSAPP_TIMEOUT_MS: the sender times out */
     int requests;
+    int tokens_issued;
     char url[64];
 };
 
@@ -62,6 +64,12 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
                  : "");
     wa->requests++;
     fail = wa->fail;
+    if (wa->reject_tokens > 0) {
+        wa->reject_tokens--;
+        pthread_mutex_unlock(&wa->lock);
+        httpd_reply_error(req, 401, "unauthenticated", "token rejected");
+        return;
+    }
     delay.tv_sec = wa->delay_ms / 1000;
     delay.tv_nsec = wa->delay_ms % 1000 * 1000000L;
     pthread_mutex_unlock(&wa->lock);
@@ -78,11 +86,15 @@ static void fake_whatsapp_handle(struct httpd_req *req, void *user)
 /* The token endpoint of the OTP service's client credentials. */
 static void fake_token_handle(struct httpd_req *req, void *user)
 {
-    (void)user;
+    struct fake_whatsapp *wa = user;
+    char token[32];
+
+    pthread_mutex_lock(&wa->lock);
+    snprintf(token, sizeof(token), "fake-token-%d", ++wa->tokens_issued);
+    pthread_mutex_unlock(&wa->lock);
     httpd_reply_json(req, 200,
-                     json_pack("{s:s, s:s, s:i}", "access_token",
-                               "fake-token-1", "token_type", "Bearer",
-                               "expires_in", 3600));
+                     json_pack("{s:s, s:s, s:i}", "access_token", token,
+                               "token_type", "Bearer", "expires_in", 3600));
 }
 
 static void start_fake_whatsapp(struct fake_whatsapp *wa)
@@ -401,6 +413,44 @@ static void http_delivery_failure_answers_502(void **state)
     free(verify);
 }
 
+static void http_rejected_token_renewed_once(void **state)
+{
+    char phone[32], *body, expected[64];
+    json_t *reply;
+    long status;
+    int requests_before, tokens_before;
+
+    (void)state;
+    otp_itest_phone(phone, sizeof(phone));
+    pthread_mutex_lock(&suite.whatsapp.lock);
+    suite.whatsapp.reject_tokens = 1;
+    requests_before = suite.whatsapp.requests;
+    tokens_before = suite.whatsapp.tokens_issued;
+    pthread_mutex_unlock(&suite.whatsapp.lock);
+    body = issue_body(phone);
+    reply = call("/v1/otp", body, &status);
+    assert_int_equal(status, 202);
+    /* One rejected send, then one with a newly fetched token. */
+    assert_int_equal(suite.whatsapp.requests, requests_before + 2);
+    assert_int_equal(suite.whatsapp.tokens_issued, tokens_before + 1);
+    snprintf(expected, sizeof(expected), "Bearer fake-token-%d", tokens_before + 1);
+    assert_string_equal(suite.whatsapp.last_authorization, expected);
+    json_decref(reply);
+    free(body);
+
+    /* A token rejected twice is not retried a third time. */
+    otp_itest_phone(phone, sizeof(phone));
+    suite.whatsapp.reject_tokens = 2;
+    requests_before = suite.whatsapp.requests;
+    body = issue_body(phone);
+    reply = call("/v1/otp", body, &status);
+    suite.whatsapp.reject_tokens = 0;
+    assert_int_equal(status, 502);
+    assert_int_equal(suite.whatsapp.requests, requests_before + 2);
+    json_decref(reply);
+    free(body);
+}
+
 static void http_delivery_timeout_answers_502(void **state)
 {
     char phone[32], *body;
@@ -614,6 +664,7 @@ int main(void)
         cmocka_unit_test(http_cooldown_answers_429),
         cmocka_unit_test(http_delivery_failure_answers_502),
         cmocka_unit_test(http_delivery_timeout_answers_502),
+        cmocka_unit_test(http_rejected_token_renewed_once),
         cmocka_unit_test(http_rejects_missing_token),
         cmocka_unit_test(http_rejects_token_without_role),
         cmocka_unit_test(http_totp_enrol_needs_admin),

@@ -153,6 +153,38 @@ static int bearer_header(struct otp_whatsapp *whatsapp, char **header,
                : hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
 }
 
+/*
+ * Posts body once with a token from the cache. Returns the token error
+ * (with *requested 0) or httpc_do's result (with *requested 1); res holds
+ * the reply whatever it is.
+ */
+static int post_once(struct otp_whatsapp *whatsapp, const char *body,
+                     const char *request_id_header, struct httpc_response *res,
+                     int *requested, struct hito_error *err)
+{
+    char *auth_header = NULL;
+    const char *headers[] = { "Content-Type: application/json",
+                              request_id_header, NULL, NULL };
+    struct httpc_request req = { 0 };
+    int rc;
+
+    *requested = 0;
+    rc = bearer_header(whatsapp, &auth_header, err);
+    if (rc != HITO_OK)
+        return rc;
+    *requested = 1;
+    headers[2] = auth_header;
+    req.method = "POST";
+    req.url = whatsapp->url;
+    req.headers = headers;
+    req.body = body;
+    req.body_len = strlen(body);
+    req.timeout_ms = whatsapp->timeout_ms;
+    rc = httpc_do(&req, res, err);
+    free(auth_header);
+    return rc;
+}
+
 static int send_code(void *self, const char *phone, const char *code,
                      const char *purpose, const char *request_id,
                      char message_id[OTP_MESSAGE_ID_SIZE],
@@ -160,37 +192,38 @@ static int send_code(void *self, const char *phone, const char *code,
 {
     struct otp_whatsapp *whatsapp = self;
     char request_id_header[OTP_WHATSAPP_HEADER_SIZE];
-    char *auth_header = NULL;
-    const char *headers[] = { "Content-Type: application/json",
-                              request_id_header, NULL, NULL };
-    struct httpc_request req = { 0 };
     struct httpc_response res = { 0 };
+    int requested = 0;
     char *body;
     int rc;
 
     (void)purpose;
-    rc = bearer_header(whatsapp, &auth_header, err);
-    if (rc != HITO_OK)
-        return rc;
-    headers[2] = auth_header;
     body = otp_whatsapp_body(whatsapp, phone, code);
-    if (body == NULL) {
-        free(auth_header);
+    if (body == NULL)
         return hito_error_set(err, HITO_ERR_NOMEM, "out of memory");
-    }
     snprintf(request_id_header, sizeof(request_id_header),
              "X-Request-Id: %.100s", request_id ? request_id : "-");
-    req.method = "POST";
-    req.url = whatsapp->url;
-    req.headers = headers;
-    req.body = body;
-    req.body_len = strlen(body);
-    req.timeout_ms = whatsapp->timeout_ms;
 
-    rc = httpc_do(&req, &res, err);
+    rc = post_once(whatsapp, body, request_id_header, &res, &requested, err);
+    /*
+     * A 401 means the cached token is no longer accepted, for example after
+     * the identity provider retired its signing key. The message was not
+     * sent, so one retry with a fresh token cannot send it twice.
+     */
+    if (rc == HITO_OK && res.status == 401 && whatsapp->tokens != NULL) {
+        LOG_INFO("the WhatsApp service rejected the token; retrying with a new one");
+        token_cache_invalidate(whatsapp->tokens);
+        httpc_response_free(&res);
+        memset(&res, 0, sizeof(res));
+        rc = post_once(whatsapp, body, request_id_header, &res, &requested,
+                       err);
+    }
     OPENSSL_cleanse(body, strlen(body));
     free(body);
-    free(auth_header);
+    if (!requested) {
+        httpc_response_free(&res);
+        return rc;
+    }
     /* The caller's reply names no internal address, so the detail is logged. */
     if (rc != HITO_OK)
         LOG_WARN("the WhatsApp service request failed", "error",
