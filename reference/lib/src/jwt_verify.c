@@ -11,6 +11,8 @@
 #include <jansson.h>
 #include <jwt.h>
 
+#include "hito/httpd.h"
+
 #define ZITADEL_ROLES_CLAIM "urn:zitadel:iam:org:project:roles"
 #define ZITADEL_PROJECT_PREFIX "urn:zitadel:iam:org:project:"
 #define ZITADEL_ROLES_SUFFIX ":roles"
@@ -57,6 +59,25 @@ int jwt_claims_has_role(const struct jwt_claims *claims, const char *role)
     return 0;
 }
 
+/*
+ * Returns 1 when a base64url segment decodes to text nested at most
+ * HTTPD_MAX_JSON_DEPTH deep. jansson's parser, and libjwt's through it,
+ * recurses once per level, and a token header of 3000 nested arrays
+ * overflowed a civetweb worker thread's stack before the signature check.
+ */
+static int segment_depth_ok(const char *seg, size_t len)
+{
+    unsigned char *raw = NULL;
+    size_t raw_len = 0;
+    int ok;
+
+    if (jwks_base64url_decode(seg, len, &raw, &raw_len) != HITO_OK)
+        return 1; /* not base64url: the parse that follows rejects it */
+    ok = httpd_json_depth_ok((const char *)raw, raw_len, HTTPD_MAX_JSON_DEPTH);
+    free(raw);
+    return ok;
+}
+
 /* Decodes one base64url JSON object segment; NULL when it is not one. */
 static json_t *decode_segment(const char *seg, size_t len)
 {
@@ -66,6 +87,10 @@ static json_t *decode_segment(const char *seg, size_t len)
 
     if (jwks_base64url_decode(seg, len, &raw, &raw_len) != HITO_OK)
         return NULL;
+    if (!httpd_json_depth_ok((const char *)raw, raw_len, HTTPD_MAX_JSON_DEPTH)) {
+        free(raw);
+        return NULL;
+    }
     obj = json_loadb((const char *)raw, raw_len, JSON_REJECT_DUPLICATES, NULL);
     free(raw);
     if (obj != NULL && !json_is_object(obj)) {
@@ -309,6 +334,11 @@ int jwt_verify_token(struct jwks *keys, const struct jwt_verify_options *opts, c
     if (len == 0 || len > JWT_VERIFY_MAX_TOKEN_BYTES || dot2 == NULL ||
         memchr(dot2 + 1, '.', len - (size_t)(dot2 + 1 - token)) != NULL) {
         rc = reject(&st, JWT_VERIFY_MALFORMED, "not a JWT of three parts within the size limit");
+        goto out;
+    }
+    if (!segment_depth_ok(dot1 + 1, (size_t)(dot2 - dot1 - 1))) {
+        rc = reject(&st, JWT_VERIFY_MALFORMED,
+                    "the payload nests arrays or objects deeper than HTTPD_MAX_JSON_DEPTH");
         goto out;
     }
     if ((rc = check_header(token, (size_t)(dot1 - token), kid, sizeof(kid), &st)) != HITO_OK)

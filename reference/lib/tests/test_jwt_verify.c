@@ -2,6 +2,7 @@
  * test_jwt_verify.c - RS256 verification, including the forgeries libjwt
  * 1.10 alone would accept, with keys served by an in-test httpd.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -364,6 +365,107 @@ static void verify_malformed(void **state)
     assert_int_equal(rc, HITO_ERR_AUTH);
 }
 
+/* Nesting deeper than jansson's recursion fits in DEEP_THREAD_STACK, below its own limit of 2048. */
+#define DEEP_JSON_DEPTH 2000
+/* A stack as small as a worker thread's, so a recursive parse of the token overflows it. */
+#define DEEP_THREAD_STACK (32 * 1024)
+
+/* Encodes len bytes of raw as unpadded base64url into a new string. */
+static char *base64url(const char *raw, size_t len)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char *out = malloc((len + 2) / 3 * 4 + 1);
+    size_t i, o = 0;
+
+    assert_non_null(out);
+    for (i = 0; i < len; i += 3) {
+        unsigned long v = (unsigned long)(unsigned char)raw[i] << 16;
+
+        if (i + 1 < len)
+            v |= (unsigned long)(unsigned char)raw[i + 1] << 8;
+        if (i + 2 < len)
+            v |= (unsigned char)raw[i + 2];
+        out[o++] = alphabet[(v >> 18) & 63];
+        out[o++] = alphabet[(v >> 12) & 63];
+        if (i + 1 < len)
+            out[o++] = alphabet[(v >> 6) & 63];
+        if (i + 2 < len)
+            out[o++] = alphabet[v & 63];
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Formats a token whose header or payload is DEEP_JSON_DEPTH nested arrays. */
+static char *deep_token(const char *kid, int deep_header)
+{
+    char *nested = malloc(2 * DEEP_JSON_DEPTH);
+    char header_json[256];
+    char *deep, *header, *token;
+    size_t size;
+
+    assert_non_null(nested);
+    memset(nested, '[', DEEP_JSON_DEPTH);
+    memset(nested + DEEP_JSON_DEPTH, ']', DEEP_JSON_DEPTH);
+    deep = base64url(nested, 2 * DEEP_JSON_DEPTH);
+    snprintf(header_json, sizeof(header_json), "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"%s\"}",
+             kid);
+    header = base64url(header_json, strlen(header_json));
+    size = strlen(deep) + strlen(header) + 16;
+    token = malloc(size);
+    assert_non_null(token);
+    snprintf(token, size, "%s.%s.c2ln", deep_header ? deep : header, deep_header ? "e30" : deep);
+    free(nested);
+    free(deep);
+    free(header);
+    return token;
+}
+
+struct deep_call {
+    struct fixture *f;
+    const char *token;
+    enum jwt_verify_reason reason;
+    int rc;
+};
+
+static void *verify_on_thread(void *arg)
+{
+    struct deep_call *call = arg;
+
+    call->reason = verify(call->f, call->token, &call->rc);
+    return NULL;
+}
+
+/* Verifies token on a thread with a worker-sized stack, where deep recursion would crash. */
+static void verify_small_stack(struct deep_call *call)
+{
+    pthread_attr_t attr;
+    pthread_t thread;
+
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, DEEP_THREAD_STACK), 0);
+    assert_int_equal(pthread_create(&thread, &attr, verify_on_thread, call), 0);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    pthread_attr_destroy(&attr);
+}
+
+static void verify_deep_json_rejected(void **state)
+{
+    struct fixture *f = *state;
+    struct deep_call header = {f, deep_token(f->key.kid, 1), JWT_VERIFY_OK, 0};
+    struct deep_call payload = {f, deep_token(f->key.kid, 0), JWT_VERIFY_OK, 0};
+
+    verify_small_stack(&header);
+    assert_int_equal(header.reason, JWT_VERIFY_MALFORMED);
+    assert_int_equal(header.rc, HITO_ERR_AUTH);
+    verify_small_stack(&payload);
+    assert_int_equal(payload.reason, JWT_VERIFY_MALFORMED);
+    assert_int_equal(payload.rc, HITO_ERR_AUTH);
+    free((char *)header.token);
+    free((char *)payload.token);
+}
+
 static void verify_missing_exp(void **state)
 {
     struct fixture *f = *state;
@@ -399,6 +501,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(verify_valid_token, setup, teardown),
+        cmocka_unit_test_setup_teardown(verify_deep_json_rejected, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_project_roles_claim, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_string_audience, setup, teardown),
         cmocka_unit_test_setup_teardown(verify_tampered_payload, setup, teardown),
