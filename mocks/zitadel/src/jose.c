@@ -12,6 +12,8 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "hito/httpd.h"
+
 #define KID_MAX 32
 
 struct jose_key {
@@ -335,6 +337,11 @@ static json_t *decode_part(const char *s, size_t len)
 
     if (raw == NULL)
         return NULL;
+    /* jansson recurses per level, so a deep part would overflow the worker's stack. */
+    if (!httpd_json_depth_ok((const char *)raw, n, HTTPD_MAX_JSON_DEPTH)) {
+        free(raw);
+        return NULL;
+    }
     doc = json_loadb((const char *)raw, n, 0, NULL);
     free(raw);
     if (!json_is_object(doc)) {
