@@ -365,7 +365,10 @@ static void verify_malformed(void **state)
     assert_int_equal(rc, HITO_ERR_AUTH);
 }
 
-/* Deeper than jansson's recursion fits in DEEP_THREAD_STACK, within jansson 2.14's 2048-level limit. */
+/*
+ * Deeper than jansson's recursion fits in DEEP_THREAD_STACK, and within
+ * jansson 2.14's limit of 2048 levels.
+ */
 #define DEEP_JSON_DEPTH 2000
 /* A stack as small as a worker thread's, so a recursive parse of the token overflows it. */
 #define DEEP_THREAD_STACK (32 * 1024)
