@@ -126,14 +126,8 @@ static int run(struct orch_pg_store *store, const char *sql, int nparams,
                const char *const *params, PGresult **out,
                struct hito_error *err)
 {
-    PGconn *conn = NULL;
-    int rc = db_acquire(store->db, ORCH_STORE_ACQUIRE_MS, &conn, err);
-
-    if (rc != HITO_OK)
-        return rc;
-    rc = db_exec(conn, sql, nparams, params, out, err);
-    db_release(store->db, conn);
-    return rc;
+    return db_pool_exec(store->db, ORCH_STORE_ACQUIRE_MS, sql, nparams, params,
+                        out, err);
 }
 
 static int load(void *self, const char *customer, struct orch_conversation *out,
