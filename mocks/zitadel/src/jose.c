@@ -12,7 +12,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include "hito/httpd.h"
+#include "hito/json_guard.h"
 
 #define KID_MAX 32
 
@@ -338,7 +338,7 @@ static json_t *decode_part(const char *s, size_t len)
     if (raw == NULL)
         return NULL;
     /* jansson recurses per level, so a deep part would overflow the worker's stack. */
-    if (!httpd_json_depth_ok((const char *)raw, n, HTTPD_MAX_JSON_DEPTH)) {
+    if (!json_guard_depth_ok((const char *)raw, n, JSON_GUARD_MAX_DEPTH)) {
         free(raw);
         return NULL;
     }

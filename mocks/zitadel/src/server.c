@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hito/json_guard.h"
 #include "hito/httpc.h"
 #include "hito/log.h"
 #include "claims.h"
@@ -93,9 +94,9 @@ json_t *zreq_body(struct zreq *z)
         return NULL;
     }
     /* jansson recurses per level, so a deep body would overflow the worker's stack. */
-    if (!httpd_json_depth_ok(body, len, HTTPD_MAX_JSON_DEPTH)) {
+    if (!json_guard_depth_ok(body, len, JSON_GUARD_MAX_DEPTH)) {
         zreq_error(z, ZGRPC_INVALID_ARGUMENT, NULL,
-                   "invalid JSON body: nests deeper than %d levels", HTTPD_MAX_JSON_DEPTH);
+                   "invalid JSON body: nests deeper than %d levels", JSON_GUARD_MAX_DEPTH);
         json_object_set_new(z->reply, "details", json_array());
         return NULL;
     }

@@ -1,5 +1,6 @@
 /* httpd.c - router, JSON replies, request ids, limits and metrics on civetweb. */
 #include "hito/httpd.h"
+#include "hito/json_guard.h"
 
 #include <civetweb.h>
 #include <ctype.h>
@@ -526,31 +527,6 @@ static int is_json_type(const char *type)
            && strncasecmp(type + len - 5, "+json", 5) == 0;
 }
 
-int httpd_json_depth_ok(const char *text, size_t len, size_t max_depth)
-{
-    size_t depth = 0;
-    int in_string = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        char c = text[i];
-
-        if (in_string) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_string = 0;
-        } else if (c == '"') {
-            in_string = 1;
-        } else if (c == '[' || c == '{') {
-            if (++depth > max_depth)
-                return 0;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            depth--;
-        }
-    }
-    return 1;
-}
-
 json_t *httpd_body_json(struct httpd_req *req)
 {
     json_error_t error;
@@ -561,9 +537,9 @@ json_t *httpd_body_json(struct httpd_req *req)
                           "Content-Type must be application/json");
         return NULL;
     }
-    if (!httpd_json_depth_ok(httpd_body(req, NULL), req->body_len, HTTPD_MAX_JSON_DEPTH)) {
+    if (!json_guard_depth_ok(httpd_body(req, NULL), req->body_len, JSON_GUARD_MAX_DEPTH)) {
         httpd_reply_error(req, 400, "invalid_json", "JSON body nests deeper than %d levels",
-                          HTTPD_MAX_JSON_DEPTH);
+                          JSON_GUARD_MAX_DEPTH);
         return NULL;
     }
     value = json_loadb(httpd_body(req, NULL), req->body_len, 0, &error);

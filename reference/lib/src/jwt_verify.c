@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <jwt.h>
 
-#include "hito/httpd.h"
+#include "hito/json_guard.h"
 
 #define ZITADEL_ROLES_CLAIM "urn:zitadel:iam:org:project:roles"
 #define ZITADEL_PROJECT_PREFIX "urn:zitadel:iam:org:project:"
@@ -61,7 +61,7 @@ int jwt_claims_has_role(const struct jwt_claims *claims, const char *role)
 
 /*
  * Returns 1 when a base64url segment decodes to text nested at most
- * HTTPD_MAX_JSON_DEPTH deep. jansson's parser, and libjwt's through it,
+ * JSON_GUARD_MAX_DEPTH deep. jansson's parser, and libjwt's through it,
  * recurses once per level, and a token header of 3000 nested arrays
  * overflowed a civetweb worker thread's stack before the signature check.
  */
@@ -73,7 +73,7 @@ static int segment_depth_ok(const char *seg, size_t len)
 
     if (jwks_base64url_decode(seg, len, &raw, &raw_len) != HITO_OK)
         return 1; /* not base64url: the parse that follows rejects it */
-    ok = httpd_json_depth_ok((const char *)raw, raw_len, HTTPD_MAX_JSON_DEPTH);
+    ok = json_guard_depth_ok((const char *)raw, raw_len, JSON_GUARD_MAX_DEPTH);
     free(raw);
     return ok;
 }
@@ -87,7 +87,7 @@ static json_t *decode_segment(const char *seg, size_t len)
 
     if (jwks_base64url_decode(seg, len, &raw, &raw_len) != HITO_OK)
         return NULL;
-    if (!httpd_json_depth_ok((const char *)raw, raw_len, HTTPD_MAX_JSON_DEPTH)) {
+    if (!json_guard_depth_ok((const char *)raw, raw_len, JSON_GUARD_MAX_DEPTH)) {
         free(raw);
         return NULL;
     }
@@ -338,7 +338,7 @@ int jwt_verify_token(struct jwks *keys, const struct jwt_verify_options *opts, c
     }
     if (!segment_depth_ok(dot1 + 1, (size_t)(dot2 - dot1 - 1))) {
         rc = reject(&st, JWT_VERIFY_MALFORMED,
-                    "the payload nests arrays or objects deeper than HTTPD_MAX_JSON_DEPTH");
+                    "the payload nests arrays or objects deeper than JSON_GUARD_MAX_DEPTH");
         goto out;
     }
     if ((rc = check_header(token, (size_t)(dot1 - token), kid, sizeof(kid), &st)) != HITO_OK)

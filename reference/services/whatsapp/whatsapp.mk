@@ -39,7 +39,7 @@ FUZZ_SECONDS ?= 20
 WA_FUZZ_BIN := build/fuzz/whatsapp_webhook
 WA_FUZZ_SRCS := $(WA_DIR)/fuzz/fuzz_webhook.c $(WA_DIR)/domain/wa_webhook.c \
 	$(WA_DIR)/domain/wa_status.c $(WA_DIR)/domain/wa_event.c $(WA_DIR)/domain/wa_message.c \
-	reference/lib/src/err.c
+	reference/lib/src/err.c reference/lib/src/json_guard.c
 
 $(WA_FUZZ_BIN): $(WA_FUZZ_SRCS) $(wildcard $(WA_DIR)/domain/*.h)
 	@mkdir -p $(dir $@)

@@ -51,12 +51,6 @@ struct httpd_options {
  * sends half a request holds a thread until this time-out drops it.
  */
 #define HTTPD_DEFAULT_REQUEST_TIMEOUT_MS 10000
-/*
- * Maximum nesting of arrays and objects in a JSON body. jansson's parser
- * recurses once per level, and a civetweb worker thread's stack overflows
- * near 1000 levels, so deeper bodies are rejected before jansson sees them.
- */
-#define HTTPD_MAX_JSON_DEPTH 64
 
 /* Creates a server (not yet listening); NULL with err filled on failure. */
 struct httpd *httpd_new(const struct httpd_options *opts, struct hito_error *err);
@@ -101,17 +95,9 @@ int httpd_query(const struct httpd_req *req, const char *name, char *buf, size_t
 const char *httpd_body(const struct httpd_req *req, size_t *len);
 
 /*
- * Checks that the JSON text nests arrays and objects at most max_depth deep,
- * in one pass without recursion. Brackets inside strings, escaped quotes
- * included, do not count. Returns 1 when the depth is within max_depth, else
- * 0. It does not validate the JSON; call it before a recursive parser.
- */
-int httpd_json_depth_ok(const char *text, size_t len, size_t max_depth);
-
-/*
  * Parses the body as a JSON object. On failure sends a 400 error reply
  * (or 415 when Content-Type is not JSON) and returns NULL. A body nested
- * deeper than HTTPD_MAX_JSON_DEPTH gets 400 without being parsed. The caller
+ * deeper than JSON_GUARD_MAX_DEPTH (json_guard.h) gets 400 without being parsed. The caller
  * owns the returned reference.
  */
 json_t *httpd_body_json(struct httpd_req *req);

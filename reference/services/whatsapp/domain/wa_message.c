@@ -5,6 +5,8 @@
 
 #include <openssl/sha.h>
 
+#include "hito/json_guard.h"
+
 /* Meta's limits on a text body and on an interactive body text. */
 #define TEXT_BODY_MAX 4096
 #define INTERACTIVE_BODY_MAX 1024
@@ -228,6 +230,10 @@ int wa_message_parse(const char *body, size_t len, struct wa_send_request *out,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (!json_guard_depth_ok(body, len, JSON_GUARD_MAX_DEPTH))
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the body nests deeper than %d levels",
+                              JSON_GUARD_MAX_DEPTH);
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
         return hito_error_set(err, HITO_ERR_INVALID, "the body is not JSON: %s",

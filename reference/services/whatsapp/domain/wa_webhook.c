@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "hito/json_guard.h"
+
 /* Room for a field path such as "entry[12].changes[3].value.messages[200]". */
 #define WHERE_SIZE 96
 
@@ -319,6 +321,10 @@ int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
     int rc;
 
     memset(out, 0, sizeof(*out));
+    if (!json_guard_depth_ok(body, len, JSON_GUARD_MAX_DEPTH))
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the body nests deeper than %d levels",
+                              JSON_GUARD_MAX_DEPTH);
     root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
     if (root == NULL)
         return hito_error_set(err, HITO_ERR_INVALID,
