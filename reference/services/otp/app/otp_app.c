@@ -139,9 +139,9 @@ static int build_domain(struct otp_app *app, struct hito_error *err)
 }
 
 /*
- * Checks a caller against roles and copies its client id. The OTP API
- * replies 401, never 403, to a token without a needed role (openapi.yaml
- * lists only 401), so that case is reported as HITO_ERR_AUTH.
+ * Checks a caller against roles and copies its client id. Returns the
+ * results of service_auth_check: a valid token without a needed role gets
+ * HITO_ERR_FORBIDDEN (403), as in the other services and the gateway.
  */
 static int check_caller(struct otp_app *app, const struct service_roles *roles,
                         const char *authorization, char *client_id,
@@ -151,11 +151,6 @@ static int check_caller(struct otp_app *app, const struct service_roles *roles,
     int rc;
 
     rc = service_auth_check(app->auth, authorization, roles, &caller, err);
-    if (rc == HITO_ERR_FORBIDDEN) {
-        rc = HITO_ERR_AUTH;
-        if (err != NULL)
-            err->code = rc;
-    }
     if (rc == HITO_OK && strlen(caller.sub) >= size)
         rc = hito_error_set(err, HITO_ERR_AUTH,
                             "the token's sub is longer than %zu bytes",

@@ -499,7 +499,7 @@ static void http_rejects_token_without_role(void **state)
     char *token = sign_token("\"roles\":[\"customer\"]");
 
     (void)state;
-    assert_int_equal(issue_status(token), 401);
+    assert_int_equal(issue_status(token), 403);
     free(token);
 }
 
@@ -513,7 +513,7 @@ static void http_totp_enrol_needs_admin(void **state)
     (void)state;
     reply = post("/v1/totp/enrol", token, "{\"account\":\"ana@example.org\"}",
                  &status, &res);
-    assert_int_equal(status, 401);
+    assert_int_equal(status, 403);
     httpc_response_free(&res);
     json_decref(reply);
     free(token);
