@@ -1,7 +1,7 @@
 /*
  * The adapters' pure parts: reading the IA bot's analysis, building Cloud
  * API message bodies, the JSON forms of conversations and messages, and
- * parsing inbound events.
+ * parsing inbound events, and checking the operator API's path parameters.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "http/orch_http.h"
 #include "iabot/orch_iabot.h"
 #include "json/orch_json.h"
 #include "orch_reply.h"
@@ -264,6 +265,38 @@ static void inbound_parse_invalid(void **state)
     }
 }
 
+static void http_customer_valid(void **state)
+{
+    struct hito_error err = { 0 };
+
+    (void)state;
+    assert_int_equal(orch_http_check_customer("34600000001", &err), HITO_OK);
+    assert_int_equal(orch_http_check_customer("+34 600 000 001", &err),
+                     HITO_OK);
+}
+
+static void http_customer_invalid(void **state)
+{
+    char too_long[ORCH_PHONE_SIZE + 1]; /* ORCH_PHONE_SIZE characters */
+    struct hito_error err = { 0 };
+
+    (void)state;
+    assert_int_equal(orch_http_check_customer("\xff\xfe", &err),
+                     HITO_ERR_INVALID);
+    assert_string_equal(err.message, "the customer id is not valid UTF-8");
+    assert_int_equal(orch_http_check_customer("34\xc3", &err),
+                     HITO_ERR_INVALID);
+    assert_int_equal(orch_http_check_customer("", &err), HITO_ERR_INVALID);
+    assert_int_equal(orch_http_check_customer(NULL, &err), HITO_ERR_INVALID);
+    memset(too_long, '1', sizeof(too_long) - 1);
+    too_long[sizeof(too_long) - 1] = '\0';
+    assert_int_equal(orch_http_check_customer(too_long, &err),
+                     HITO_ERR_INVALID);
+    assert_non_null(strstr(err.message, "longer than"));
+    too_long[ORCH_PHONE_SIZE - 1] = '\0';
+    assert_int_equal(orch_http_check_customer(too_long, &err), HITO_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +313,8 @@ int main(void)
         cmocka_unit_test(inbound_parse_text),
         cmocka_unit_test(inbound_parse_cloud_list_reply),
         cmocka_unit_test(inbound_parse_invalid),
+        cmocka_unit_test(http_customer_valid),
+        cmocka_unit_test(http_customer_invalid),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

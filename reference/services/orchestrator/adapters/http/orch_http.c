@@ -37,10 +37,37 @@ static void reply_service_error(struct httpd_req *req, int rc,
         httpd_reply_error(req, 404, "not_found", "%s", err->message);
     else if (rc == HITO_ERR_CONFLICT)
         httpd_reply_error(req, 409, "conflict", "%s", err->message);
-    else {
+    else if (rc == HITO_ERR_UNAVAILABLE || rc == HITO_ERR_IO ||
+             rc == HITO_ERR_TIMEOUT) {
+        /* The message may hold the database's own error text: log only. */
         LOG_ERROR("an operator request failed", "error", err->message);
-        httpd_reply_error(req, 503, "unavailable", "%s", err->message);
+        httpd_reply_error(req, 503, "unavailable",
+                          "the conversation store is unavailable; retry later");
+    } else {
+        LOG_ERROR("an operator request failed", "error", err->message);
+        httpd_reply_error(req, 500, "internal",
+                          "the request failed; see the orchestrator's log");
     }
+}
+
+int orch_http_check_customer(const char *customer, struct hito_error *err)
+{
+    json_t *text;
+
+    if (customer == NULL || customer[0] == '\0')
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the customer id is missing");
+    if (strlen(customer) >= ORCH_PHONE_SIZE)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the customer id is longer than %d bytes",
+                              ORCH_PHONE_SIZE - 1);
+    /* jansson's json_string returns NULL for text that is not UTF-8. */
+    text = json_string(customer);
+    if (text == NULL)
+        return hito_error_set(err, HITO_ERR_INVALID,
+                              "the customer id is not valid UTF-8");
+    json_decref(text);
+    return HITO_OK;
 }
 
 static void list_handovers(struct httpd_req *req, void *user)
@@ -87,6 +114,10 @@ static void change_handover(struct httpd_req *req,
 
     if (reject_caller(req, deps, subject, sizeof(subject)))
         return;
+    if (orch_http_check_customer(customer, &err) != HITO_OK) {
+        httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
+        return;
+    }
     if (take)
         rc = orch_service_take_over(deps->service, customer, subject, &conv,
                                     &err);

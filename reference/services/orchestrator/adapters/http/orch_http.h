@@ -26,6 +26,14 @@ struct orch_http_deps {
 
 struct orch_http;
 
+/*
+ * Checks a {customer} path parameter: valid UTF-8 of fewer than
+ * ORCH_PHONE_SIZE bytes, so that it can reach the store and a JSON reply.
+ * Returns HITO_OK, or HITO_ERR_INVALID with the reason in err (the message
+ * never contains the value).
+ */
+int orch_http_check_customer(const char *customer, struct hito_error *err);
+
 /* Adds the routes to srv, copying deps. NULL with err on failure. */
 struct orch_http *orch_http_new(struct httpd *srv,
                                 const struct orch_http_deps *deps,
