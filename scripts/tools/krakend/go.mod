@@ -7,6 +7,7 @@ require (
 	github.com/devopsfaith/krakend-cobra v1.4.0
 	github.com/devopsfaith/krakend-flexibleconfig v1.4.0
 	github.com/devopsfaith/krakend-viper v1.4.0
+	github.com/gin-gonic/gin v1.7.2
 	github.com/luraproject/lura v1.4.1
 )
 
@@ -92,7 +93,6 @@ require (
 	github.com/form3tech-oss/jwt-go v3.2.2+incompatible // indirect
 	github.com/fsnotify/fsnotify v1.4.9 // indirect
 	github.com/gin-contrib/sse v0.1.0 // indirect
-	github.com/gin-gonic/gin v1.7.2 // indirect
 	github.com/go-contrib/uuid v1.2.0 // indirect
 	github.com/go-playground/locales v0.13.0 // indirect
 	github.com/go-playground/universal-translator v0.17.0 // indirect

@@ -109,6 +109,9 @@ func main() {
 			Templates: os.Getenv("FC_TEMPLATES"),
 		})
 	}
-	builder := &krakend.ExecutorBuilder{RunServerFactory: boundRunServerFactory{}}
+	builder := &krakend.ExecutorBuilder{
+		RunServerFactory: boundRunServerFactory{},
+		EngineFactory:    redactingEngineFactory{},
+	}
 	cmd.Execute(parser, builder.NewCmdExecutor(ctx))
 }
