@@ -1,6 +1,7 @@
 /*
- * echo.h - the echo backend: a stand-in for every platform service behind
- * the gateway. It replies with a JSON description of the request it got, so
+ * echo.h - the echo backend: a stand-in for the platform services that do
+ * not exist yet (marketplace, delivery, payment) and the backend of the
+ * gateway's own /v1/gateway/* test routes. It replies with a JSON description of the request it got, so
  * a test can see what the gateway forwarded: method, path, query, the
  * identity and forwarding headers, and the body size. The body itself and
  * the Authorization value are never echoed.
