@@ -274,10 +274,11 @@ static int capture_params(const struct route *r, char **segments, struct httpd_r
 
 /*
  * Finds the route of req and captures its parameters. Returns NULL when none
- * matches; allow then lists the methods of routes whose pattern matches.
+ * matches; allow then lists the methods of routes whose pattern matches, and
+ * *too_long is set when the path or a parameter is over the limits.
  */
 static const struct route *find_route(struct httpd *srv, struct httpd_req *req, char *allow,
-                                      size_t allow_size)
+                                      size_t allow_size, int *too_long)
 {
     char path[HTTPD_PARAM_MAX * 4];
     char *segments[HTTPD_MAX_SEGMENTS];
@@ -286,6 +287,11 @@ static const struct route *find_route(struct httpd *srv, struct httpd_req *req, 
     const char *method = req->info->request_method;
 
     allow[0] = '\0';
+    *too_long = 0;
+    if (strlen(httpd_path(req)) >= sizeof(path)) {
+        *too_long = 1;
+        return NULL;
+    }
     snprintf(path, sizeof(path), "%s", httpd_path(req));
     if (split_path(path, segments, &count) != 0)
         return NULL;
@@ -295,9 +301,10 @@ static const struct route *find_route(struct httpd *srv, struct httpd_req *req, 
         if (!route_matches(r, segments, count))
             continue;
         if (method_matches(r->method, method)) {
-            if (capture_params(r, segments, req) != HITO_OK)
-                return NULL;
-            return r;
+            int rc = capture_params(r, segments, req);
+
+            *too_long = rc == HITO_ERR_LIMIT;
+            return rc == HITO_OK ? r : NULL;
         }
         if (strstr(allow, r->method) == NULL
             && strlen(allow) + strlen(r->method) + 3 < allow_size) {
@@ -705,8 +712,9 @@ static void dispatch(struct httpd_req *req)
 {
     char allow[128];
     struct httpd *srv = req->srv;
+    int too_long;
 
-    req->route = find_route(srv, req, allow, sizeof(allow));
+    req->route = find_route(srv, req, allow, sizeof(allow), &too_long);
     /*
      * civetweb keeps the first MG_MAX_HEADERS (64) request headers and drops
      * the rest without notice, Content-Length included, which would let a
@@ -716,6 +724,12 @@ static void dispatch(struct httpd_req *req)
         req->close_connection = 1;
         httpd_reply_error(req, 431, "request_header_fields_too_large",
                           "more than %d request headers", HTTPD_MAX_REQUEST_HEADERS - 1);
+        return;
+    }
+    if (too_long) {
+        httpd_reply_error(req, 414, "uri_too_long",
+                          "the path is over %d bytes or a path parameter over %d bytes",
+                          HTTPD_PARAM_MAX * 4 - 1, HTTPD_PARAM_MAX - 1);
         return;
     }
     if (read_body(req) != 0)

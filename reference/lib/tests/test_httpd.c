@@ -19,7 +19,7 @@
 #include "test_server.h"
 
 #define TEST_MAX_BODY 1024
-#define URL_MAX 256
+#define URL_MAX 2048
 #define LOG_PATH_MAX 64
 #define LOG_WAIT_STEPS 100
 /* Body limit and request time-out of the second server, which takes deep JSON and slow clients. */
@@ -167,6 +167,24 @@ static void route_captures_params(void **state)
     body = body_json(&res);
     assert_string_equal(json_string_value(json_object_get(body, "id")), "ana maria");
     assert_string_equal(json_string_value(json_object_get(body, "grant")), "orders");
+    json_decref(body);
+    httpc_response_free(&res);
+}
+
+static void long_path_parameter_gets_414(void **state)
+{
+    char path[1200];
+    struct httpc_response res;
+    json_t *body;
+
+    (void)state;
+    memcpy(path, "/v1/users/", 10);
+    memset(path + 10, 'a', 1100);
+    strcpy(path + 1110, "/grants/orders");
+    call("GET", path, NULL, NULL, &res);
+    assert_int_equal(res.status, 414);
+    body = body_json(&res);
+    assert_string_equal(error_code(body), "uri_too_long");
     json_decref(body);
     httpc_response_free(&res);
 }
@@ -691,6 +709,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(route_captures_params),
+        cmocka_unit_test(long_path_parameter_gets_414),
         cmocka_unit_test(unknown_path_gets_404),
         cmocka_unit_test(wrong_method_gets_405_with_allow),
         cmocka_unit_test(json_body_echoed),
