@@ -1,10 +1,11 @@
 /*
  * echo.h - the echo backend: a stand-in for the platform services that do
  * not exist yet (marketplace, delivery, payment) and the backend of the
- * gateway's own /v1/gateway/* test routes. It replies with a JSON description of the request it got, so
- * a test can see what the gateway forwarded: method, path, query, the
- * identity and forwarding headers, and the body size. The body itself and
- * the Authorization value are never echoed.
+ * gateway's own test routes under /v1/gateway/. It replies with a JSON
+ * description of the request it got, so a test can see what the gateway
+ * forwarded: method, path, query, the identity and forwarding headers, and
+ * the body size. The body itself and the Authorization value are never
+ * echoed.
  *
  * A request may ask for a delay or an error status, through the query
  * parameters echo_delay_ms and echo_status or the headers X-Echo-Delay-Ms and
