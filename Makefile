@@ -104,8 +104,9 @@ unit: setup-quiet $(TESTS) ## Run the unit tests (cmocka) of the current build
 .PHONY: help
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} \
-	  /^##@/ { printf "\n%s\n", substr($$0, 5); next } \
-	  /^[a-zA-Z0-9_%-]+:.*## / { printf "  %-22s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	  /^##@/ { section = substr($$0, 5); if (!(section in seen)) { seen[section] = 1; order[++n] = section }; next } \
+	  /^[a-zA-Z0-9_%-]+:.*## / { lines[section] = lines[section] sprintf("  %-22s %s\n", $$1, $$2) } \
+	  END { for (i = 1; i <= n; i++) printf "\n%s\n%s", order[i], lines[order[i]] }' $(MAKEFILE_LIST)
 	@echo
 	@echo "Variables: HITO_ENV=$(HITO_ENV) TARGET=$(TARGET) FORCE=1 SAN=1"
 

@@ -25,5 +25,6 @@ $(ZITADEL_EMU_IT): $(BUILD)/obj/$(ZITADEL_EMU_DIR)/tests/integration_zitadel.o \
 INTEGRATION_TESTS += $(ZITADEL_EMU_IT)
 BINS += $(ZITADEL_EMU_IT)
 
+##@ Identity
 .PHONY: zitadel-emulator
 zitadel-emulator: $(BUILD)/bin/hito-zitadel-emulator ## Build the ZITADEL v2.40 emulator

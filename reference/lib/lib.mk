@@ -27,6 +27,7 @@ integration: $(LIB_INTEGRATION_TESTS)
 # Loopback benchmark of httpd and httpc; the figures go to reports/bench/.
 $(eval $(call program,lib-bench-http,reference/lib/bench/bench_http.c))
 
+##@ Benchmarks, load and fuzzing
 .PHONY: bench-lib-http
 bench-lib-http: setup-quiet $(BUILD)/bin/lib-bench-http ## Measure httpd+httpc requests/s and latency on loopback (reports/bench/lib-http.txt)
 	@mkdir -p reports/bench

@@ -34,6 +34,7 @@ $(foreach t,$(sort $(wildcard $(IABOT_DIR)/tests/itest_*.c)),\
 
 $(eval $(call program,iabot-bench,$(IABOT_DIR)/bench/bench_iabot.c $(IABOT_DOMAIN),$(IABOT_LIBS)))
 
+##@ Benchmarks, load and fuzzing
 .PHONY: bench-iabot
 bench-iabot: setup-quiet $(BUILD)/bin/iabot-bench ## Benchmark the IA bot's classifier against scikit-learn (reports/bench/)
 	@$(IABOT_DIR)/bench/run $(BUILD)/bin/iabot-bench

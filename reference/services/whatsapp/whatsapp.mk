@@ -48,6 +48,7 @@ $(WA_FUZZ_BIN): $(WA_FUZZ_SRCS) $(wildcard $(WA_DIR)/domain/*.h)
 		-Ireference/lib/include -I$(WA_DIR)/domain -I$(WA_DIR)/ports \
 		$(WA_FUZZ_SRCS) -o $@ $$(pkg-config --libs jansson libcrypto)
 
+##@ Benchmarks, load and fuzzing
 .PHONY: fuzz-whatsapp
 fuzz-whatsapp: $(WA_FUZZ_BIN) ## Fuzz the WhatsApp webhook parser for FUZZ_SECONDS (default 20)
 	@rm -rf build/fuzz/corpus-webhook && mkdir -p build/fuzz/corpus-webhook
