@@ -292,6 +292,12 @@ static void outputs_bad_line_named(void **state)
     outputs_free(out);
 }
 
+/* Read replies: the org, a default policy and empty search results. */
+#define READS_FIND_NOTHING                                                                         \
+    "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},\"policy\":{\"isDefault\":true},\"result\":[]}"
+/* A 400 FAILED_PRECONDITION reply body, ZITADEL's NotChanged. */
+#define NOT_CHANGED_BODY "{\"code\":9,\"message\":\"not changed (X-2)\"}"
+
 static void run_with(struct fake *f, int plan, int *changes, int *rc, struct hito_error *err)
 {
     struct zapi api;
@@ -333,8 +339,7 @@ static void plan_on_empty_instance_writes_nothing(void **state)
 static void conflicts_count_as_no_change(void **state)
 {
     struct fake f = {.status = 200,
-                     .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
-                             "\"policy\":{\"isDefault\":true},\"result\":[]}",
+                     .body = READS_FIND_NOTHING,
                      .write_status = 409,
                      .write_body = "{\"code\":6,\"message\":\"already exists (X-1)\"}"};
     struct hito_error err = {0};
@@ -351,10 +356,9 @@ static void conflicts_count_as_no_change(void **state)
 static void precondition_on_create_fails(void **state)
 {
     struct fake f = {.status = 200,
-                     .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
-                             "\"policy\":{\"isDefault\":true},\"result\":[]}",
+                     .body = READS_FIND_NOTHING,
                      .write_status = 400,
-                     .write_body = "{\"code\":9,\"message\":\"not changed (X-2)\"}"};
+                     .write_body = NOT_CHANGED_BODY};
     struct hito_error err = {0};
     int changes, rc;
 
@@ -372,7 +376,7 @@ static void precondition_on_update_unchanged(void **state)
                      .body = "{\"org\":{\"id\":\"1\",\"name\":\"hito\"},"
                              "\"policy\":{\"minLength\":\"8\"},\"result\":[]}",
                      .write_status = 400,
-                     .write_body = "{\"code\":9,\"message\":\"not changed (X-2)\"}"};
+                     .write_body = NOT_CHANGED_BODY};
     struct hito_error err = {0};
     int changes, rc;
 

@@ -7,8 +7,8 @@
  * grants}, ctx.v1.getUser()), and api.v1.claims offers setClaim(key, value),
  * which never overwrites an existing claim, and appendLogIntoClaims(text).
  *
- * Each run happens in a forked child process so that a script that loops
- * forever can be stopped at its timeout; the child sends its result back
+ * Each run happens in a forked child process, so a script that loops
+ * forever can be stopped at its timeout. The child sends its result back
  * through a pipe.
  */
 #ifndef ZITADEL_ACTION_H
@@ -29,8 +29,8 @@
 
 /*
  * Runs one action. ctx_v1 is the JSON form of ctx.v1 (getUser() returns its
- * "user" member); existing holds the claims already in the token (setClaim
- * ignores those keys). On success *claims receives a new object with the
+ * "user" member). existing contains the claims already in the token, and
+ * setClaim ignores those keys. On success *claims receives a new object with the
  * claims the script added, and its appendLogIntoClaims lines under
  * "urn:zitadel:iam:action:<name>:log". Errors: HITO_ERR_TIMEOUT when the
  * script ran past timeout_s, HITO_ERR_INVALID when it threw or did not

@@ -120,11 +120,23 @@ void api_apply_update_new(struct zreq *z, json_t *current, json_t *next, const c
     json_decref(next);
 }
 
+json_t *api_insert(struct zreq *z, const char *collection, json_t *obj, const char *owner)
+{
+    char id[STORE_ID_SIZE];
+
+    store_next_id(z->srv->store, id, sizeof(id));
+    json_object_set_new(obj, "id", json_string(id));
+    store_stamp_new(z->srv->store, obj, owner);
+    json_object_set_new(store_coll(z->srv->store, collection), id, obj);
+    z->dirty = 1;
+    return obj;
+}
+
 int api_check_room(struct zreq *z, const char *collection)
 {
     if (store_has_room(z->srv->store, collection))
         return 0;
-    zreq_error(z, ZGRPC_RESOURCE_EXHAUSTED, "EMU-FULL1", "the emulator holds at most %d %s",
+    zreq_error(z, ZGRPC_RESOURCE_EXHAUSTED, "EMU-FULL1", "the emulator stores at most %d %s",
                STORE_MAX_OBJECTS, collection);
     return -1;
 }

@@ -48,14 +48,20 @@ void api_not_found(struct zreq *z, const char *what);
 void api_not_changed(struct zreq *z, const char *what);
 
 /*
- * Applies the fields of next to current unless that changes nothing (400
- * FAILED_PRECONDITION "<what> has not been changed"); stamps the change,
- * marks the state changed and replies with the details.
+ * Applies the fields of next to current, stamps the change, marks the state
+ * changed and replies with the details. When that changes nothing, it sets
+ * 400 FAILED_PRECONDITION "<what> has not been changed" in place.
  */
 void api_apply_update(struct zreq *z, json_t *current, const json_t *next, const char *what);
 
 /* Like api_apply_update, but takes the reference to next. */
 void api_apply_update_new(struct zreq *z, json_t *current, json_t *next, const char *what);
+
+/*
+ * Inserts obj (reference taken) into a collection with a fresh id, its
+ * stamps and resource owner, marks the state changed and returns obj (borrowed).
+ */
+json_t *api_insert(struct zreq *z, const char *collection, json_t *obj, const char *owner);
 
 /* Sets 429 when a collection is full; returns -1 then, else 0. */
 int api_check_room(struct zreq *z, const char *collection);

@@ -227,7 +227,7 @@ json_t *claims_roles(const json_t *doc, const json_t *tctx, enum claims_kind kin
 
         /*
          * NOTE: without an app (client_credentials, JWT profile) the generic
-         * claim is filled from the first audience project; unverified
+         * claim is filled from the first audience project. This is unverified
          * against ZITADEL 2.40, which derives it from the request's project.
          */
         json_array_foreach(projects, i, p) {
@@ -252,7 +252,7 @@ json_t *claims_roles(const json_t *doc, const json_t *tctx, enum claims_kind kin
     return out;
 }
 
-/* Adds the resource owner claims of the user's org when the scope asks. */
+/* Adds the resource owner claims of the user's org when the scope requests them. */
 static void add_resourceowner(json_t *out, const json_t *doc, const json_t *tctx)
 {
     json_t *user = json_object_get(json_object_get(doc, STORE_USERS), zjson_str(tctx, "sub", ""));

@@ -23,9 +23,9 @@
 enum claims_kind { CLAIMS_ACCESS_TOKEN, CLAIMS_ID_TOKEN, CLAIMS_USERINFO };
 
 /*
- * Splits a space-separated scope string and keeps the scopes ZITADEL knows
- * (OIDC standard scopes and urn:zitadel:iam:*); others are dropped silently,
- * as ZITADEL drops them. Returns a new array, or NULL when scope is longer
+ * Splits a space-separated scope string and keeps the scopes ZITADEL supports
+ * (OIDC standard scopes and urn:zitadel:iam:*). It drops others silently,
+ * as ZITADEL does. Returns a new array, or NULL when scope is longer
  * than CLAIMS_MAX_SCOPE or has more than CLAIMS_MAX_SCOPES entries.
  */
 json_t *claims_scope_parse(const char *scope);
@@ -56,8 +56,8 @@ json_t *claims_project_audience(const json_t *doc, const char *project_id);
  * empty): under CLAIMS_ROLES and "urn:zitadel:iam:org:project:<id>:roles".
  * Roles apply when the project has projectRoleAssertion or role scopes were
  * requested, and, for access and ID tokens, the app asserts roles in that
- * token type; or with CLAIMS_SCOPE_ALL_PROJECT_ROLES for each project that an
- * audience scope names.
+ * token type. With CLAIMS_SCOPE_ALL_PROJECT_ROLES they also apply for each
+ * project that an audience scope names.
  */
 json_t *claims_roles(const json_t *doc, const json_t *tctx, enum claims_kind kind);
 

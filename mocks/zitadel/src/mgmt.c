@@ -104,19 +104,6 @@ static json_t *find_by(struct zreq *z, const char *collection, const char *field
     return NULL;
 }
 
-/* Inserts a new object with a fresh id and stamps into a collection. */
-static json_t *insert(struct zreq *z, const char *collection, json_t *obj, const char *owner)
-{
-    char id[STORE_ID_SIZE];
-
-    store_next_id(z->srv->store, id, sizeof(id));
-    json_object_set_new(obj, "id", json_string(id));
-    store_stamp_new(z->srv->store, obj, owner);
-    json_object_set_new(store_coll(z->srv->store, collection), id, obj);
-    z->dirty = 1;
-    return obj;
-}
-
 /* ---- orgs ---- */
 
 /* Derives an org's primary domain as ZITADEL does: "<name>.<instance domain>". */
@@ -147,7 +134,7 @@ json_t *mgmt_org_create(struct zreq *z, const char *name)
     if (api_check_room(z, STORE_ORGS) < 0)
         return NULL;
     org_domain(name, z->srv->settings.domain, domain, sizeof(domain));
-    org = insert(z, STORE_ORGS, json_pack("{s:s, s:s, s:s}", "name", name, "state",
+    org = api_insert(z, STORE_ORGS, json_pack("{s:s, s:s, s:s}", "name", name, "state",
                                           "ORG_STATE_ACTIVE", "primaryDomain", domain), NULL);
     /* An org is its own resource owner. */
     json_object_set(org, "_owner", json_object_get(org, "id"));
@@ -245,7 +232,7 @@ static void projects_add(struct zreq *z)
         json_decref(project);
         goto out;
     }
-    insert(z, STORE_PROJECTS, project, z->org_id);
+    api_insert(z, STORE_PROJECTS, project, z->org_id);
     api_created_reply(z, "id", project);
 out:
     json_decref(body);
@@ -513,7 +500,7 @@ static void app_insert(struct zreq *z, json_t *project, const char *name, const 
         zreq_error(z, ZGRPC_INTERNAL, "EMU-RAND1", "secret generation failed");
         return;
     }
-    insert(z, STORE_APPS, app, z->org_id);
+    api_insert(z, STORE_APPS, app, z->org_id);
     reply = json_pack("{s:s, s:o, s:s}", "appId", zjson_str(app, "id", ""), "details",
                       store_details(app), "clientId", cid);
     if (secret[0] != '\0')

@@ -230,7 +230,6 @@ static void actions_add(struct zreq *z)
 {
     json_t *body = zreq_body(z);
     json_t *action = body ? action_from_body(z, body) : NULL;
-    char id[STORE_ID_SIZE];
 
     if (action == NULL)
         goto out;
@@ -243,12 +242,7 @@ static void actions_add(struct zreq *z)
         json_decref(action);
         goto out;
     }
-    store_next_id(z->srv->store, id, sizeof(id));
-    json_object_set_new(action, "id", json_string(id));
-    store_stamp_new(z->srv->store, action, z->org_id);
-    json_object_set_new(store_coll(z->srv->store, STORE_ACTIONS), id, action);
-    z->dirty = 1;
-    api_created_reply(z, "id", action);
+    api_created_reply(z, "id", api_insert(z, STORE_ACTIONS, action, z->org_id));
 out:
     json_decref(body);
 }

@@ -3,7 +3,7 @@
  * mutex and written to a file after each change (write to a temporary file,
  * fsync, rename), so a restart finds the same instance.
  *
- * The document holds collections (JSON objects keyed by id) named by the
+ * The document contains collections (JSON objects keyed by id) named by the
  * STORE_* constants below. Internal fields start with '_' and never reach
  * API output (see zjson_public).
  */
@@ -30,7 +30,7 @@
 #define STORE_SESSIONS "sessions"
 #define STORE_USER_KEYS "userKeys"    /* machine user keys for the JWT profile grant */
 
-/* Objects one collection holds at most; inserts beyond it fail. */
+/* Maximum number of objects in one collection. Inserts beyond it fail. */
 #define STORE_MAX_OBJECTS 20000
 /* Size of an id buffer: ZITADEL ids are 18 decimal digits. */
 #define STORE_ID_SIZE 24
@@ -44,7 +44,7 @@ struct store;
 int store_open(const char *path, struct store **out, struct hito_error *err);
 void store_free(struct store *st);
 
-/* Serialises access to the document; every handler holds it while it works. */
+/* Serialises access to the document. Every handler keeps the lock while it works. */
 void store_lock(struct store *st);
 void store_unlock(struct store *st);
 

@@ -67,27 +67,28 @@ json_t *users_policy(json_t *doc, const char *kind, const char *org_id)
     return json_object_get(policies, key);
 }
 
-/* Returns nonzero when another user has this user name (unique in the instance). */
-static int username_taken(struct zreq *z, const char *name)
+/*
+ * Checks that a new user can take this user name, which is unique in the
+ * instance. Returns 0, or -1 after a 409 for a taken name or a 429 when full.
+ */
+static int user_name_check(struct zreq *z, const char *name)
 {
-    return zsrv_user_by_login_name(z->doc, name) != NULL;
+    if (zsrv_user_by_login_name(z->doc, name) != NULL) {
+        api_conflict(z, "User");
+        return -1;
+    }
+    return api_check_room(z, STORE_USERS);
 }
 
 json_t *users_insert(struct zreq *z, json_t *user, const char *org_id)
 {
-    char id[STORE_ID_SIZE];
     const char *name = zjson_str(user, "userName", "");
 
-    store_next_id(z->srv->store, id, sizeof(id));
-    json_object_set_new(user, "id", json_string(id));
     json_object_set_new(user, "state", json_string("USER_STATE_ACTIVE"));
     /* NOTE: login names follow a domain policy with userLoginMustBeDomain false. */
     json_object_set_new(user, "loginNames", json_pack("[s]", name));
     json_object_set_new(user, "preferredLoginName", json_string(name));
-    store_stamp_new(z->srv->store, user, org_id);
-    json_object_set_new(store_coll(z->srv->store, STORE_USERS), id, user);
-    z->dirty = 1;
-    return user;
+    return api_insert(z, STORE_USERS, user, org_id);
 }
 
 static json_t *user_in_org(struct zreq *z)
@@ -120,11 +121,7 @@ static void machine_add(struct zreq *z)
         zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-ENUM1", "invalid accessTokenType: %s", type);
         goto out;
     }
-    if (username_taken(z, name)) {
-        api_conflict(z, "User");
-        goto out;
-    }
-    if (api_check_room(z, STORE_USERS) < 0)
+    if (user_name_check(z, name) < 0)
         goto out;
     api_created_reply(z, "userId", users_insert(z, json_pack(
         "{s:s, s:s, s:{s:s, s:s, s:s}}", "userName", name, "_type", "TYPE_MACHINE", "machine",
@@ -156,11 +153,7 @@ json_t *users_import_human(struct zreq *z, const json_t *body, const char *org_i
         zreq_error(z, ZGRPC_INVALID_ARGUMENT, "COMMA-HuJf6", "%s", why);
         return NULL;
     }
-    if (username_taken(z, name)) {
-        api_conflict(z, "User");
-        return NULL;
-    }
-    if (api_check_room(z, STORE_USERS) < 0)
+    if (user_name_check(z, name) < 0)
         return NULL;
     snprintf(full, sizeof(full), "%s %s", first, last);
     user = json_pack("{s:s, s:s, s:s, s:{s:{s:s, s:s, s:s}, s:{s:s, s:b}}}", "userName", name,
