@@ -312,13 +312,25 @@ static json_t *machine_context(struct zreq *z, const json_t *user, const char *s
                      store_now());
 }
 
+/* Issues tokens to a machine user for the request's scope. */
+static void issue_machine(struct zreq *z, const json_t *user)
+{
+    char scope[FORM_VALUE_MAX];
+    json_t *tctx = machine_context(z, user, form(z, "scope", scope, sizeof(scope)));
+
+    if (tctx == NULL) {
+        zreq_oauth_error(z, 400, "invalid_scope", "scope is too long");
+        return;
+    }
+    issue(z, tctx);
+    json_decref(tctx);
+}
+
 static void grant_client_credentials(struct zreq *z)
 {
     char id[CLIENT_ID_MAX];
     char secret[CLIENT_ID_MAX];
-    char scope[FORM_VALUE_MAX];
     json_t *user;
-    json_t *tctx;
 
     if (zsrv_client_credentials(z, id, sizeof(id), secret, sizeof(secret)) < 0) {
         zreq_oauth_error(z, 401, "invalid_client", "client credentials are missing");
@@ -330,27 +342,19 @@ static void grant_client_credentials(struct zreq *z)
         zreq_oauth_error(z, 401, "invalid_client", "client authentication failed");
         return;
     }
-    tctx = machine_context(z, user, form(z, "scope", scope, sizeof(scope)));
-    if (tctx == NULL) {
-        zreq_oauth_error(z, 400, "invalid_scope", "scope is too long");
-        return;
-    }
-    issue(z, tctx);
-    json_decref(tctx);
+    issue_machine(z, user);
 }
 
 /* Checks a JWT profile assertion (RFC 7523) signed with a machine user key. */
 static void grant_jwt_bearer(struct zreq *z)
 {
     char assertion[JOSE_MAX_TOKEN];
-    char scope[FORM_VALUE_MAX];
     json_t *header = jose_peek_header(form(z, "assertion", assertion, sizeof(assertion))
                                           ? assertion : "");
     json_t *key = json_object_get(json_object_get(z->doc, STORE_USER_KEYS),
                                   zjson_str(header, "kid", ""));
     json_t *claims = NULL;
     json_t *user;
-    json_t *tctx;
 
     json_decref(header);
     if (key == NULL || jose_verify_pem(zjson_str(key, "publicKey", ""), assertion, NULL, &claims,
@@ -368,13 +372,7 @@ static void grant_jwt_bearer(struct zreq *z)
         return;
     }
     json_decref(claims);
-    tctx = machine_context(z, user, form(z, "scope", scope, sizeof(scope)));
-    if (tctx == NULL) {
-        zreq_oauth_error(z, 400, "invalid_scope", "scope is too long");
-        return;
-    }
-    issue(z, tctx);
-    json_decref(tctx);
+    issue_machine(z, user);
 }
 
 /*
