@@ -210,21 +210,24 @@ static int query_match(const json_t *obj, const json_t *query)
 /* Sets a 400 and returns nonzero when queries is not an array of known queries. */
 static int queries_invalid(struct zreq *z, const json_t *queries)
 {
-    json_t *empty = json_object();
+    json_t *empty;
     size_t i;
     json_t *q;
-    int bad = queries != NULL && !json_is_null(queries) &&
-              (!json_is_array(queries) || json_array_size(queries) > ZSRV_MAX_ITEMS);
+    int bad = 0;
 
-    if (bad)
+    if (queries == NULL || json_is_null(queries))
+        return 0;
+    if (!json_is_array(queries) || json_array_size(queries) > ZSRV_MAX_ITEMS) {
         zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY", "invalid queries: expected an array");
+        return 1;
+    }
+    empty = json_object();
     json_array_foreach(queries, i, q) {
-        if (bad)
-            break;
         if (!json_is_object(q) || query_match(empty, q) < 0) {
             zreq_error(z, ZGRPC_INVALID_ARGUMENT, "EMU-QUERY",
                        "invalid queries[%zu]: unknown query or missing value", i);
             bad = 1;
+            break;
         }
     }
     json_decref(empty);
