@@ -33,12 +33,18 @@ static int append_pair(char *out, size_t size, size_t *used, const char *key, co
         return HITO_ERR_LIMIT;
     *used += (size_t)n;
     for (; *value != '\0'; value++) {
-        if (*used + 3 >= size)
+        int escaped = *value == '\'' || *value == '\\';
+
+        /* The character, its escape, the closing quote and the NUL must fit. */
+        if (*used + (size_t)escaped + 3 > size)
             return HITO_ERR_LIMIT;
-        if (*value == '\'' || *value == '\\')
+        if (escaped)
             out[(*used)++] = '\\';
         out[(*used)++] = *value;
     }
+    /* The closing quote and the NUL need two more bytes, even after an empty value. */
+    if (*used + 2 > size)
+        return HITO_ERR_LIMIT;
     out[(*used)++] = '\'';
     out[*used] = '\0';
     return HITO_OK;
