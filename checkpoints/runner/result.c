@@ -55,7 +55,7 @@ int run_result_add(struct run_result *run, struct scenario_result *sr)
     return HITO_OK;
 }
 
-static void event_clear(struct event *ev)
+void event_clear(struct event *ev)
 {
     free(ev->text);
     free(ev->expected);

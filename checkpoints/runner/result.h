@@ -93,6 +93,11 @@ int run_result_add(struct run_result *run, struct scenario_result *sr);
 
 /* Frees everything run contains (not run itself). */
 void run_result_clear(struct run_result *run);
+
+/* Frees everything sr contains (not sr itself). */
 void scenario_result_clear(struct scenario_result *sr);
+
+/* Frees the strings ev contains (not ev itself). */
+void event_clear(struct event *ev);
 
 #endif

@@ -470,16 +470,6 @@ struct scenario_poll scenario_poll_start(struct scenario_ctx *ctx,
     return poll;
 }
 
-static void event_free(struct event *ev)
-{
-    free(ev->text);
-    free(ev->expected);
-    free(ev->actual);
-    free(ev->location);
-    free(ev->sent);
-    free(ev->received);
-}
-
 /*
  * Keeps the first attempt's events and drops those of the attempt that
  * just ended, so a long wait does not fill the step with repeats. The
@@ -499,7 +489,7 @@ static void collapse_attempts(struct scenario_ctx *ctx,
         return;
     }
     while (step->event_count > poll->first_end)
-        event_free(&step->events[--step->event_count]);
+        event_clear(&step->events[--step->event_count]);
     scenario_note(
         ctx,
         "%d attempts after the first are not shown; the latest one follows",

@@ -30,21 +30,30 @@ static void assert_attr(xmlNode *node, const char *name, const char *expected)
     xmlFree(value);
 }
 
+/* Builds run's JUnit report and parses it back, asserting both steps. */
+static xmlDoc *junit_doc(struct run_result *run)
+{
+    char *xml = report_junit(run);
+    xmlDoc *doc;
+
+    assert_non_null(xml);
+    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL,
+                        XML_PARSE_NONET);
+    assert_non_null(doc);
+    free(xml);
+    return doc;
+}
+
 static void junit_parses_back(void **state)
 {
     struct run_result run;
-    char *xml;
     xmlDoc *doc;
     xmlNode *root, *suite, *failed;
     xmlChar *text;
 
     (void)state;
     fixture_run(&run);
-    xml = report_junit(&run);
-    assert_non_null(xml);
-    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL,
-                        XML_PARSE_NONET);
-    assert_non_null(doc);
+    doc = junit_doc(&run);
     root = xmlDocGetRootElement(doc);
     assert_string_equal((const char *)root->name, "testsuites");
     suite = child(root, "testsuite", 0);
@@ -64,7 +73,6 @@ static void junit_parses_back(void **state)
     assert_non_null(strstr((const char *)text, "Step 1: Step with " HOSTILE));
     xmlFree(text);
     xmlFreeDoc(doc);
-    free(xml);
     run_result_clear(&run);
 }
 
@@ -141,16 +149,11 @@ static void junit_figures_are_properties(void **state)
 {
     struct run_result run;
     xmlNode *suite, *props, *prop;
-    char *xml;
     xmlDoc *doc;
 
     (void)state;
     fixture_run(&run);
-    xml = report_junit(&run);
-    assert_non_null(xml);
-    doc = xmlReadMemory(xml, (int)strlen(xml), "report.xml", NULL,
-                        XML_PARSE_NONET);
-    assert_non_null(doc);
+    doc = junit_doc(&run);
     suite = child(xmlDocGetRootElement(doc), "testsuite", 0);
     props = child(child(suite, "testcase", 0), "properties", 0);
     assert_non_null(props);
@@ -166,7 +169,6 @@ static void junit_figures_are_properties(void **state)
     assert_null(child(props, "property", 3));
     assert_null(child(child(suite, "testcase", 1), "properties", 0));
     xmlFreeDoc(doc);
-    free(xml);
     run_result_clear(&run);
 }
 

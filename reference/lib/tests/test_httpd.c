@@ -17,6 +17,7 @@
 #include "hito/log.h"
 #include "hito/metrics.h"
 #include "test_server.h"
+#include "test_nested_json.h"
 
 #define TEST_MAX_BODY 1024
 #define URL_MAX 2048
@@ -268,22 +269,10 @@ static void invalid_json_gets_400(void **state)
     httpc_response_free(&res);
 }
 
-/* Fills out with depth opening brackets (open), then depth closing ones (close). */
-static char *nested_json(size_t depth, char open, char close)
-{
-    char *text = malloc(2 * depth + 1);
-
-    assert_non_null(text);
-    memset(text, open, depth);
-    memset(text + depth, close, depth);
-    text[2 * depth] = '\0';
-    return text;
-}
-
 /* Formats {"a":[[...]]} nested depth levels deep in all. */
 static char *nested_object(size_t depth)
 {
-    char *inner = nested_json(depth - 1, '[', ']');
+    char *inner = test_nested_json(depth - 1, '[', ']');
     size_t size = strlen(inner) + 8;
     char *text = malloc(size);
 
@@ -335,7 +324,7 @@ static struct httpd *second_server(int *port)
 static void very_deep_json_no_crash(void **state)
 {
     static const char *const headers[] = {"Content-Type: application/json", NULL};
-    char *text = nested_json(TEST_CRASH_DEPTH, '[', ']');
+    char *text = test_nested_json(TEST_CRASH_DEPTH, '[', ']');
     char url[URL_MAX];
     struct hito_error err = {0, ""};
     struct httpc_request req = {0};
@@ -460,7 +449,7 @@ static void too_many_headers_get_431(void **state)
     assert_true(n > 0);
     assert_int_equal(strncmp(reply, "HTTP/1.1 431 ", 13), 0);
     assert_non_null(strstr(reply, "Connection: close"));
-    /* Only one response: the smuggled GET is never answered. */
+    /* The reply contains one response only, because the smuggled GET gets none. */
     assert_null(strstr(reply + 1, "HTTP/1.1 "));
 }
 

@@ -9,22 +9,11 @@
 #include <cmocka.h>
 
 #include "hito/json_guard.h"
-
-/* Fills a string with depth opening brackets (open), then depth closing ones. */
-static char *nested_json(size_t depth, char open, char close)
-{
-    char *text = malloc(2 * depth + 1);
-
-    assert_non_null(text);
-    memset(text, open, depth);
-    memset(text + depth, close, depth);
-    text[2 * depth] = '\0';
-    return text;
-}
+#include "test_nested_json.h"
 
 static void depth_at_limit_accepted(void **state)
 {
-    char *text = nested_json(JSON_GUARD_MAX_DEPTH, '[', ']');
+    char *text = test_nested_json(JSON_GUARD_MAX_DEPTH, '[', ']');
 
     (void)state;
     assert_int_equal(json_guard_depth_ok(text, strlen(text), JSON_GUARD_MAX_DEPTH), 1);
@@ -33,8 +22,8 @@ static void depth_at_limit_accepted(void **state)
 
 static void depth_over_limit_rejected(void **state)
 {
-    char *arrays = nested_json(JSON_GUARD_MAX_DEPTH + 1, '[', ']');
-    char *objects = nested_json(JSON_GUARD_MAX_DEPTH + 1, '{', '}');
+    char *arrays = test_nested_json(JSON_GUARD_MAX_DEPTH + 1, '[', ']');
+    char *objects = test_nested_json(JSON_GUARD_MAX_DEPTH + 1, '{', '}');
 
     (void)state;
     assert_int_equal(json_guard_depth_ok(arrays, strlen(arrays), JSON_GUARD_MAX_DEPTH), 0);

@@ -42,6 +42,24 @@ static struct test_jwks_server *serve(const char *document)
     return &shared_server;
 }
 
+/* Creates a key set with opts that fetches from server. */
+static struct jwks *keys_from(struct test_jwks_server *server,
+                              struct jwks_options opts)
+{
+    opts.url = server->url;
+    return jwks_new(&opts, NULL);
+}
+
+/* Looks kid up in keys and asserts that it is found. */
+static void assert_kid_found(struct jwks *keys, const char *kid)
+{
+    char *pem = NULL;
+
+    assert_int_equal(jwks_get_pem(keys, kid, &pem, NULL), HITO_OK);
+    assert_non_null(pem);
+    free(pem);
+}
+
 static void base64url_decode_vectors(void **state)
 {
     /* RFC 4648 section 10 vectors, unpadded, plus the two url-safe letters. */
@@ -145,16 +163,12 @@ static void fetch_caches_within_ttl(void **state)
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {0};
     struct jwks *keys;
-    char *pem = NULL;
 
     (void)state;
     server = serve(doc);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
-    for (int i = 0; i < 5; i++) {
-        assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
-        free(pem);
-    }
+    keys = keys_from(server, opts);
+    for (int i = 0; i < 5; i++)
+        assert_kid_found(keys, "1");
     assert_int_equal(test_jwks_server_requests(server), 1);
     assert_int_equal(jwks_fetch_count(keys), 1);
     jwks_free(keys);
@@ -167,17 +181,13 @@ static void fetch_after_ttl(void **state)
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {.ttl_seconds = 1};
     struct jwks *keys;
-    char *pem = NULL;
 
     (void)state;
     server = serve(doc);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
-    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
-    free(pem);
+    keys = keys_from(server, opts);
+    assert_kid_found(keys, "1");
     usleep(1100 * 1000);
-    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
-    free(pem);
+    assert_kid_found(keys, "1");
     assert_int_equal(test_jwks_server_requests(server), 2);
     jwks_free(keys);
     free(doc);
@@ -194,8 +204,7 @@ static void unknown_kid_respects_cooldown(void **state)
 
     (void)state;
     server = serve(doc);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
+    keys = keys_from(server, opts);
     /* The first call fetches; calls within the 2 s cooldown do not fetch again. */
     assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
     assert_int_equal(jwks_get_pem(keys, "2", &pem, NULL), HITO_ERR_NOT_FOUND);
@@ -217,18 +226,14 @@ static void stale_keys_survive_outage(void **state)
     char *doc = test_jwks_document(&key_a, NULL);
     struct jwks_options opts = {.ttl_seconds = 1};
     struct jwks *keys;
-    char *pem = NULL;
 
     (void)state;
     server = serve(doc);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
-    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
-    free(pem);
+    keys = keys_from(server, opts);
+    assert_kid_found(keys, "1");
     test_jwks_server_set(server, "oops", 503);
     usleep(1100 * 1000);
-    assert_int_equal(jwks_get_pem(keys, "1", &pem, NULL), HITO_OK);
-    free(pem);
+    assert_kid_found(keys, "1");
     jwks_free(keys);
     free(doc);
 }
@@ -244,8 +249,7 @@ static void fetch_error_status(void **state)
     (void)state;
     server = serve("{}");
     test_jwks_server_set(server, "{}", 500);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
+    keys = keys_from(server, opts);
     assert_int_equal(jwks_get_pem(keys, "1", &pem, &err), HITO_ERR_UNAVAILABLE);
     assert_non_null(strstr(err.message, "HTTP 500"));
     jwks_free(keys);
@@ -282,8 +286,7 @@ static void concurrent_lookups_fetch_once(void **state)
 
     (void)state;
     server = serve(doc);
-    opts.url = server->url;
-    keys = jwks_new(&opts, NULL);
+    keys = keys_from(server, opts);
     for (int i = 0; i < CONCURRENT_THREADS; i++)
         assert_int_equal(pthread_create(&threads[i], NULL, lookup_many, keys), 0);
     for (int i = 0; i < CONCURRENT_THREADS; i++) {
