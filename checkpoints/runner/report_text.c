@@ -48,7 +48,7 @@ static void outline(struct strbuf *sb, const struct scenario_result *sr)
 }
 
 /*
- * Appends a testcase's figures as properties: "figure.<name>" holds the
+ * Appends a testcase's figures as properties. "figure.<name>" contains the
  * number alone, so CI can plot it, and "figure.<name>.unit" its unit.
  */
 static void junit_figures(struct strbuf *sb, const struct scenario_result *sr)

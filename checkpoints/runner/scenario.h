@@ -67,7 +67,7 @@ void scenario_note(struct scenario_ctx *ctx, const char *fmt, ...)
  * Attaches a measured figure to the scenario, e.g.
  * scenario_figure(ctx, "accepted_rate", 7.9, "requests/s"). The reports
  * show a scenario's figures as a table (name, value, unit), in JSON as
- * "figures" and in JUnit XML as testcase properties "figure.<name>"; the
+ * "figures" and in JUnit XML as testcase properties "figure.<name>". The
  * current step also gets a note with the figure. Name and unit are
  * copied; unit may be NULL or "". A value that is not finite (NaN, an
  * infinity) fails the scenario, because JSON cannot carry it. At most

@@ -44,7 +44,7 @@ const char *config_get(const struct config *cfg, const char *key);
 const char *config_get_default(const struct config *cfg, const char *key, const char *fallback);
 
 /*
- * Reads an integer within [min, max]. A missing key gives fallback; a value
+ * Reads an integer within [min, max]. A missing key gives fallback. A value
  * that is not an integer or is out of range gives HITO_ERR_INVALID with the
  * key, the value and the range in err.
  */

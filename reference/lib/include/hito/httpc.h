@@ -42,7 +42,7 @@ struct httpc_response {
 
 /*
  * Sends one request. Returns HITO_OK once any HTTP response arrived, whatever
- * its status; connection failures, time-outs and oversize bodies return a
+ * its status. Connection failures, time-outs and oversize bodies return a
  * negative code with the URL and curl's reason in err. res must be freed
  * with httpc_response_free whatever the result. When the calling thread has
  * a request id (log_set_request_id) and the headers carry no X-Request-Id,

@@ -4,10 +4,10 @@
  * Built on civetweb (one worker thread per open connection, so the thread
  * count is sized for the connections a gateway keeps open). It adds a router
  * with path parameters, JSON replies, a request id read from X-Request-Id or
- * generated and echoed back, one access-log event per request, a body limit
- * answered with 413 before the body is read, /healthz and /readyz, and
- * Prometheus metrics at /metrics (request counts and latency histograms by
- * route, method and status).
+ * generated and echoed back, and one access-log event per request. A body
+ * limit rejects a larger body with 413 before reading it. /healthz, /readyz
+ * and /metrics serve health, readiness and Prometheus metrics (request counts
+ * and latency histograms by route, method and status).
  */
 #ifndef HITO_HTTPD_H
 #define HITO_HTTPD_H
@@ -24,7 +24,7 @@ struct httpd_req;
 
 /*
  * Handles one request. The handler must send exactly one reply with one of
- * the httpd_reply* functions; if it returns without one, the server sends
+ * the httpd_reply* functions. If it returns without one, the server sends
  * 500. It runs on a civetweb worker thread.
  */
 typedef void (*httpd_handler)(struct httpd_req *req, void *user);
@@ -48,7 +48,7 @@ struct httpd_options {
 /*
  * Default time allowed to receive a request's head and body, in milliseconds.
  * civetweb 1.15 keeps one worker thread per connection, so a client that
- * sends half a request holds a thread until this time-out drops it.
+ * sends half a request occupies a thread until this time-out drops it.
  */
 #define HTTPD_DEFAULT_REQUEST_TIMEOUT_MS 10000
 

@@ -1,11 +1,12 @@
 /*
  * json_guard.h - checks on untrusted JSON text before a recursive parser
- * sees it.
+ * reads it.
  *
  * jansson 2.14 parses nested arrays and objects recursively, once per
- * level, and a civetweb worker thread's stack overflowed near 1000 levels:
- * a body of a few kilobytes could stop a service. Every place that parses untrusted JSON (request bodies,
- * token parts, webhook payloads) checks the depth first.
+ * level, and a civetweb worker thread's stack overflowed near 1000 levels,
+ * so a body of a few kilobytes could stop a service. Every place that
+ * parses untrusted JSON (request bodies, token parts, webhook payloads)
+ * checks the depth first.
  */
 #ifndef HITO_JSON_GUARD_H
 #define HITO_JSON_GUARD_H

@@ -4,9 +4,9 @@
  *
  * Keys are fetched with httpc and kept for a TTL. A token naming an unknown
  * kid (the provider rotated its keys) makes the cache fetch again at once,
- * but at most once per cooldown, so a flood of tokens with made-up kids
- * cannot turn into a flood of requests to the provider. Each RSA key is converted to a PEM
- * SubjectPublicKeyInfo, the form libjwt 1.10 takes. All functions are
+ * but at most once per cooldown. A flood of tokens with made-up kids thus
+ * cannot turn into a flood of requests to the provider. Each RSA key is
+ * converted to a PEM SubjectPublicKeyInfo, the form libjwt 1.10 takes. All functions are
  * thread-safe.
  */
 #ifndef HITO_JWKS_H
