@@ -1,8 +1,8 @@
 /*
  * Checkpoint 4: RabbitMQ restarts in the middle of a conversation. The
  * message the customer sends while it is down waits in the WhatsApp
- * service's outbox; once the broker is back it is delivered and answered,
- * exactly once.
+ * service's outbox; once the broker is back it is delivered and gets a
+ * reply, exactly once.
  */
 #include <stdio.h>
 #include <stdlib.h>

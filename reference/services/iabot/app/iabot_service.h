@@ -1,7 +1,7 @@
 /*
  * iabot_service.h - the IA bot's use cases: analyse a message, store
  * feedback, train, promote and roll back models. It owns the model in use
- * and a training worker thread; the HTTP adapter calls it, and it reaches
+ * and a training worker thread. The HTTP adapter calls it, and it reaches
  * the outside only through the ports (ports/iabot_ports.h).
  */
 #ifndef IABOT_SERVICE_H
@@ -64,7 +64,10 @@ int iabot_service_analyse(struct iabot_service *s,
                           const struct iabot_analyse_request *req, json_t **out,
                           struct hito_error *err);
 
-/* Stores a correction; returns {feedback_id, message_id, intent, source}. */
+/*
+ * Stores a correction and returns {feedback_id, message_id, intent,
+ * source}.
+ */
 int iabot_service_feedback(struct iabot_service *s, const char *message_id,
                            const char *intent, const char *source, json_t **out,
                            struct hito_error *err);
@@ -82,7 +85,7 @@ int iabot_service_training_run(struct iabot_service *s, const char *id,
 
 /*
  * Makes version the model in use when it beats the current one on the
- * held-out set (domain/promotion.h). On HITO_ERR_CONFLICT *out holds both
+ * held-out set (domain/promotion.h). On HITO_ERR_CONFLICT *out contains both
  * models' figures and the verdict.
  */
 int iabot_service_promote(struct iabot_service *s, const char *version,
@@ -92,7 +95,7 @@ int iabot_service_promote(struct iabot_service *s, const char *version,
 int iabot_service_rollback(struct iabot_service *s, json_t **out,
                            struct hito_error *err);
 
-/* Most messages one history request returns. */
+/* Maximum number of messages one history request returns. */
 #define IABOT_MAX_HISTORY 200
 
 /*

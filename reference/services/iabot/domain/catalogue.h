@@ -1,6 +1,6 @@
 /*
  * catalogue.h - the product terms the bot recognises in messages. Each
- * product has an id and a name; a name matches a run of words of a message
+ * product has an id and a name. A name matches a run of words of a message
  * with the same Spanish stems, so case, accents and plurals do not matter
  * ("Camisetas" matches "camiseta").
  */
@@ -30,7 +30,7 @@ struct catalogue {
     size_t capacity;
 };
 
-/* Creates an empty catalogue; NULL when out of memory. */
+/* Creates an empty catalogue, or returns NULL when out of memory. */
 struct catalogue *catalogue_new(void);
 void catalogue_free(struct catalogue *cat);
 

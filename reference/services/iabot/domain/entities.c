@@ -120,6 +120,18 @@ const char *entity_kind_name(enum entity_kind kind)
     return kind_names[kind];
 }
 
+const struct entity *entities_first(const struct entity_list *list,
+                                    enum entity_kind kind)
+{
+    size_t i;
+
+    for (i = 0; i < list->count; i++) {
+        if (list->items[i].kind == kind)
+            return &list->items[i];
+    }
+    return NULL;
+}
+
 static const struct token *tok(const struct scan *s, size_t i)
 {
     return &s->tokens->items[i];

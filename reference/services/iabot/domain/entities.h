@@ -48,7 +48,7 @@ struct entity {
     enum entity_kind kind;
     size_t start; /* byte offsets in the folded text */
     size_t end;
-    char value[ENTITY_VALUE_MAX]; /* canonical form; product: its id */
+    char value[ENTITY_VALUE_MAX]; /* canonical form, or a product's id */
     double amount;                /* quantity, or price in currency units */
     char unit[ENTITY_UNIT_MAX];   /* quantity unit, or ISO 4217 currency (""
                                      unknown) */
@@ -62,10 +62,14 @@ struct entity_list {
 /* Returns the name of a kind ("order", "tracking", ...), "" if invalid. */
 const char *entity_kind_name(enum entity_kind kind);
 
+/* Returns the first entity of kind in list, or NULL when there is none. */
+const struct entity *entities_first(const struct entity_list *list,
+                                    enum entity_kind kind);
+
 /*
- * Finds the entities of folded text. stems holds the Spanish stem of each
- * word token (empty for other tokens); cat may be NULL. Entities do not
- * overlap; they are listed in text order, at most ENTITIES_MAX.
+ * Finds the entities of folded text. stems contains the Spanish stem of each
+ * word token (empty for other tokens), and cat may be NULL. Entities do not
+ * overlap and are listed in text order, at most ENTITIES_MAX.
  */
 void entities_extract(const char *folded, const struct token_list *tokens,
                       char (*stems)[STEM_MAX], const struct catalogue *cat,

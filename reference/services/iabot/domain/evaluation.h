@@ -1,7 +1,8 @@
 /*
  * evaluation.h - accuracy, macro-F1 and the confusion matrix of a model on
  * a labelled set. Figures are on the model's best intent, before the
- * handover threshold; handover_rate says how often the threshold fired.
+ * handover threshold. handover_rate is the share of examples whose confidence
+ * fell below the threshold.
  */
 #ifndef IABOT_EVALUATION_H
 #define IABOT_EVALUATION_H

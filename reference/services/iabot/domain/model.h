@@ -11,7 +11,7 @@
  *   64 bytes training data SHA-256 hex, f32 held-out accuracy,
  *   f32 held-out macro-F1, f32 bias[classes], u32 rows,
  *   then per row: u32 feature index, f32 idf, f32 weight[classes].
- * Rows are the features seen in training, in index order; every other
+ * Rows are the features seen in training, in index order. Every other
  * feature has the default IDF and zero weights.
  */
 #ifndef IABOT_MODEL_H
@@ -39,7 +39,7 @@ struct model_params {
     unsigned epochs;      /* passes over the training set */
     double learning_rate; /* initial SGD step */
     double l2;            /* L2 penalty per example */
-    uint64_t seed;        /* order of the examples; same seed, same model */
+    uint64_t seed;        /* order of the examples (same seed, same model) */
     double threshold;     /* confidence below which the intent is handover */
 };
 

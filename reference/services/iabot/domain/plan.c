@@ -47,21 +47,9 @@ static json_t *build_query(const struct analysis *a)
     return json_string(query);
 }
 
-static const struct entity *first_of(const struct analysis *a,
-                                     enum entity_kind kind)
-{
-    size_t i;
-
-    for (i = 0; i < a->entities.count; i++) {
-        if (a->entities.items[i].kind == kind)
-            return &a->entities.items[i];
-    }
-    return NULL;
-}
-
 static json_t *value_or_null(const struct analysis *a, enum entity_kind kind)
 {
-    const struct entity *e = first_of(a, kind);
+    const struct entity *e = entities_first(&a->entities, kind);
 
     return e != NULL ? json_string(e->value) : json_null();
 }
@@ -126,7 +114,7 @@ json_t *plan_build(enum intent intent, const struct analysis *a)
         return json_pack("{s:s, s:o, s:o}", "action", "quote_price", "query",
                          build_query(a), "product_ids", product_ids(a));
     case INTENT_ADD_TO_CART:
-        if (first_of(a, ENTITY_PRODUCT) == NULL)
+        if (entities_first(&a->entities, ENTITY_PRODUCT) == NULL)
             return json_pack("{s:s}", "action", "ask_product");
         return json_pack("{s:s, s:o}", "action", "add_to_cart", "items",
                          cart_items(a));
@@ -143,7 +131,7 @@ json_t *plan_build(enum intent intent, const struct analysis *a)
     case INTENT_CANCEL_ORDER:
         return plan_for_order("confirm_cancel", a);
     case INTENT_OTP_CODE:
-        e = first_of(a, ENTITY_OTP);
+        e = entities_first(&a->entities, ENTITY_OTP);
         if (e == NULL)
             return json_pack("{s:s}", "action", "ask_otp");
         return json_pack("{s:s, s:s}", "action", "verify_otp", "code",

@@ -3,8 +3,8 @@
  *
  * A candidate is promoted only when both models were scored on the same
  * held-out set (same SHA-256) and the candidate's macro-F1 is higher than
- * the current one's by more than PROMOTION_MIN_GAIN; on equal macro-F1
- * within that margin it is rejected, so a retrain that changes nothing
+ * the current one's by more than PROMOTION_MIN_GAIN. A candidate within
+ * that margin is rejected, so a retrain that changes nothing
  * keeps the model in use. With no current model, or one without a score,
  * any scored candidate wins.
  */

@@ -7,12 +7,12 @@
 
 #include <stddef.h>
 
-/* Longest stem kept, in bytes including the NUL; longer stems are cut. */
+/* Maximum stem length, in bytes including the NUL. Longer stems are cut. */
 #define STEM_MAX 32
 
 struct stemmer;
 
-/* Creates a Spanish UTF-8 stemmer; NULL when out of memory. */
+/* Creates a Spanish UTF-8 stemmer, or returns NULL when out of memory. */
 struct stemmer *stemmer_new(void);
 void stemmer_free(struct stemmer *st);
 

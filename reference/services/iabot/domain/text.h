@@ -16,9 +16,9 @@
 
 #include "hito/err.h"
 
-/* Longest message accepted, in bytes of UTF-8 (WhatsApp allows 4096 chars). */
+/* Maximum message length, in bytes of UTF-8 (WhatsApp allows 4096 chars). */
 #define TEXT_MAX_BYTES 16384
-/* Most tokens kept from one message; later tokens are dropped. */
+/* Maximum tokens kept from one message. Later tokens are dropped. */
 #define TEXT_MAX_TOKENS 512
 
 enum token_kind {
@@ -54,7 +54,7 @@ char *text_nfc(const char *text, struct hito_error *err);
 
 /*
  * Splits folded text into tokens. Whitespace and control characters separate
- * tokens and are dropped; a number followed directly by letters ("2kg",
+ * tokens and are dropped. A number followed directly by letters ("2kg",
  * "3x") becomes two tokens. Tokens past TEXT_MAX_TOKENS are dropped.
  */
 void text_tokenise(const char *folded, struct token_list *out);

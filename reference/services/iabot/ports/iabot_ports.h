@@ -44,8 +44,8 @@ struct iabot_store_ops {
     int (*save_message)(void *self, const struct iabot_message_record *m,
                         struct hito_error *err);
     /*
-     * Stores a correction of message_id's intent; HITO_ERR_NOT_FOUND when
-     * the message does not exist. *feedback_id receives the new row's id.
+     * Stores a correction of message_id's intent. Returns HITO_ERR_NOT_FOUND
+     * when the message does not exist. *feedback_id receives the new row's id.
      */
     int (*save_feedback)(void *self, const char *message_id, const char *intent,
                          const char *source, long long *feedback_id,
@@ -70,7 +70,7 @@ struct iabot_store_ops {
     int (*activate)(void *self, const char *version, struct hito_error *err);
     /*
      * Retires the active model and makes the previously promoted one active
-     * again; copies its version into restored. HITO_ERR_NOT_FOUND when no
+     * again, and copies its version into restored. HITO_ERR_NOT_FOUND when no
      * model was active before the current one.
      */
     int (*rollback)(void *self, char restored[MODEL_VERSION_SIZE],
@@ -82,7 +82,9 @@ struct iabot_store_ops {
     int (*run_update)(void *self, const char *id, const char *status,
                       const char *model_version, const char *metrics_json,
                       const char *error, struct hito_error *err);
-    /* Returns a run as a new JSON object; HITO_ERR_NOT_FOUND for an unknown id.
+    /*
+     * Returns a run as a new JSON object, or HITO_ERR_NOT_FOUND for an
+     * unknown id.
      */
     int (*run_get)(void *self, const char *id, json_t **out,
                    struct hito_error *err);
@@ -104,7 +106,7 @@ struct iabot_llm_ops {
     /*
      * Classifies one customer message into *out. Only the message text is
      * sent. Errors: HITO_ERR_TIMEOUT, HITO_ERR_UNAVAILABLE, HITO_ERR_PROTOCOL
-     * (an answer that is not one of the intents).
+     * (a response that is not one of the intents).
      */
     int (*classify)(void *self, const char *text, enum intent *out,
                     struct hito_error *err);

@@ -137,18 +137,6 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct entity *find(const struct analysis *a,
-                                 enum entity_kind kind)
-{
-    size_t i;
-
-    for (i = 0; i < a->entities.count; i++) {
-        if (a->entities.items[i].kind == kind)
-            return &a->entities.items[i];
-    }
-    return NULL;
-}
-
 static void entities_valid_table(void **state)
 {
     struct fixture *f = *state;
@@ -159,7 +147,7 @@ static void entities_valid_table(void **state)
 
         assert_int_equal(analysis_run(f->a, f->st, f->cat, valid[i].text, NULL),
                          HITO_OK);
-        e = find(f->a, valid[i].kind);
+        e = entities_first(&f->a->entities, valid[i].kind);
         if (e == NULL)
             fail_msg("no %s in \"%s\"", entity_kind_name(valid[i].kind),
                      valid[i].text);
@@ -180,7 +168,7 @@ static void entities_invalid_table(void **state)
 
         assert_int_equal(
             analysis_run(f->a, f->st, f->cat, invalid[i].text, NULL), HITO_OK);
-        e = find(f->a, invalid[i].kind);
+        e = entities_first(&f->a->entities, invalid[i].kind);
         if (e != NULL)
             fail_msg("unexpected %s \"%s\" in \"%s\"",
                      entity_kind_name(invalid[i].kind), e->value,

@@ -93,7 +93,7 @@ static int load_conversation(struct orch_service *svc, const char *customer,
     return rc;
 }
 
-/* Checks or sends a code where the decision asks for it. */
+/* Checks or sends a code when the decision requests it. */
 static int run_otp(struct orch_service *svc,
                    const struct orch_conversation *conv,
                    struct orch_decision *decision, struct hito_error *err)
@@ -113,8 +113,8 @@ static int run_otp(struct orch_service *svc,
         orch_turn_verified(conv, rc == HITO_OK, decision);
     } else if (decision->request_otp[0] != '\0') {
         /* NOTE: a code sent by a try that then failed is sent again by
-         * the retry, within the OTP service's cooldown; the OTP service
-         * then refuses it and the customer is told to try later. */
+         * the retry, within the OTP service's cooldown. The OTP service
+         * then rejects it and the reply asks the customer to try later. */
         rc = otp->ops->issue(otp->self, conv->customer, decision->request_otp,
                              &local);
         if (rc != HITO_OK)

@@ -162,9 +162,9 @@ struct orch_store_ops {
     int (*save)(void *self, const struct orch_conversation *conv,
                 struct hito_error *err);
     /*
-     * Looks up the turn of wamid: HITO_ERR_NOT_FOUND when there is none;
-     * otherwise *done tells whether its reply was sent, and *has_reply and
-     * reply give the reply.
+     * Looks up the turn of wamid, or returns HITO_ERR_NOT_FOUND when there
+     * is none. *done is set when its reply was sent, and *has_reply and
+     * reply contain the reply.
      */
     int (*find_turn)(void *self, const char *wamid, int *done, int *has_reply,
                      struct orch_message *reply, struct hito_error *err);

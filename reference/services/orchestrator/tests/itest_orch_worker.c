@@ -1,9 +1,9 @@
 /*
- * The worker's verdicts with the running stack's Redis counting tries:
- * a message that keeps failing is requeued until max_attempts, then
- * rejected to the dead-letter queue; a message that can never be handled
- * is rejected at once; a handled one is acked. The use case runs on fake
- * ports.
+ * The worker's verdicts with the running stack's Redis counting tries.
+ * A message that keeps failing is requeued until max_attempts, then
+ * rejected to the dead-letter queue. A message that can never be handled
+ * is rejected at once, and a handled one is acked. The use case runs on
+ * fake ports.
  */
 #include <setjmp.h>
 #include <stdarg.h>

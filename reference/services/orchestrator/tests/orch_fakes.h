@@ -1,8 +1,8 @@
 /*
- * orch_fakes.h - in-memory ports for the use cases' unit tests: an IA bot
- * that returns a scripted analysis, an OTP service with one valid code, a
- * WhatsApp service that records what it sends (honouring idempotency
- * keys), a conversation store and a settable clock.
+ * orch_fakes.h - in-memory ports for the use cases' unit tests. They are an
+ * IA bot that returns a scripted analysis, an OTP service with one valid
+ * code, a WhatsApp service that records what it sends (honouring
+ * idempotency keys), a conversation store and a settable clock.
  */
 #ifndef ORCH_FAKES_H
 #define ORCH_FAKES_H

@@ -1,8 +1,8 @@
 /*
  * The service client against an in-process HTTP server on a loopback
- * port that plays the identity provider and a service: a token the
+ * port that plays the identity provider and a service. A token the
  * service rejects is replaced once, the idempotency key and the request
- * id go out as headers, and statuses map to error codes.
+ * id are sent as headers, and statuses map to error codes.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * iabot_llm.h - the language-model port (ports/iabot_ports.h) over an
  * OpenAI-compatible chat-completions API (POST {base_url}/chat/completions).
  *
- * The prompt holds the list of intents and the one customer message being
+ * The prompt contains the list of intents and the one customer message being
  * classified: no customer or conversation id, no history, no other
  * customer's text, and no key (the API key travels only in the
  * Authorization header).
@@ -24,7 +24,10 @@ struct iabot_llm_options {
 
 struct iabot_llm_client;
 
-/* Creates a client; NULL with err filled when an option is too long. */
+/*
+ * Creates a client, or returns NULL and fills err when an option is too
+ * long.
+ */
 struct iabot_llm_client *iabot_llm_new(const struct iabot_llm_options *opts,
                                        struct hito_error *err);
 void iabot_llm_free(struct iabot_llm_client *client);
@@ -33,7 +36,7 @@ void iabot_llm_free(struct iabot_llm_client *client);
 void iabot_llm_port(struct iabot_llm_client *client, struct iabot_llm *llm);
 
 /*
- * Builds the JSON request body for classifying text with model; the caller
+ * Builds the JSON request body for classifying text with model. The caller
  * frees it. NULL when out of memory.
  */
 char *iabot_llm_request_body(const char *model, const char *text);

@@ -189,12 +189,20 @@ static int upsert(PGconn *conn, const struct orch_conversation *conv,
     return rc;
 }
 
-/* Caches conv at the version its save gave it. */
-static void cache_saved(struct orch_pg_store *store,
-                        const struct orch_conversation *conv)
+/*
+ * Caches conv at the version its save gave it when the save returned
+ * HITO_OK, and otherwise drops the cached copy, which may be stale.
+ */
+static void cache_after_save(struct orch_pg_store *store,
+                             const struct orch_conversation *conv, int rc)
 {
     struct orch_conversation saved = *conv;
 
+    if (rc != HITO_OK) {
+        redisc_command(store->redis, NULL, NULL, "DEL orch:conv:%s",
+                       conv->customer);
+        return;
+    }
     saved.version++;
     cache_put(store, &saved);
 }
@@ -210,11 +218,7 @@ static int save(void *self, const struct orch_conversation *conv,
         return rc;
     rc = upsert(conn, conv, err);
     db_release(store->db, conn);
-    if (rc == HITO_OK)
-        cache_saved(store, conv);
-    else
-        redisc_command(store->redis, NULL, NULL, "DEL orch:conv:%s",
-                       conv->customer);
+    cache_after_save(store, conv, rc);
     return rc;
 }
 
@@ -258,11 +262,7 @@ static int save_turn(void *self, const struct orch_conversation *conv,
     else if (rc != HITO_ERR_UNAVAILABLE)
         db_exec(conn, "ROLLBACK", 0, NULL, NULL, NULL);
     db_release(store->db, conn);
-    if (rc == HITO_OK)
-        cache_saved(store, conv);
-    else
-        redisc_command(store->redis, NULL, NULL, "DEL orch:conv:%s",
-                       conv->customer);
+    cache_after_save(store, conv, rc);
     return rc;
 }
 
