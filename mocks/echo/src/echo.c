@@ -85,10 +85,12 @@ json_t *echo_describe(const struct httpd_req *req)
         json_object_set_new(reply, "request_id", json_string(httpd_request_id(req))) != 0 ||
         json_object_set_new(reply, "body_bytes", json_integer((json_int_t)body_len)) != 0 ||
         json_object_set_new(reply, "has_authorization",
-                            json_boolean(httpd_header(req, "Authorization") != NULL)) != 0 ||
-        json_object_set_new(reply, "headers", headers) != 0) {
-        headers = NULL;
+                            json_boolean(httpd_header(req, "Authorization") != NULL)) != 0)
         goto fail;
+    /* json_object_set_new releases headers even when it fails. */
+    if (json_object_set_new(reply, "headers", headers) != 0) {
+        json_decref(reply);
+        return NULL;
     }
     return reply;
 
