@@ -16,7 +16,7 @@
 #define RUNNER_PATH_MAX 4096
 #define RUNNER_COMMIT_MAX 64
 
-/* Most checkpoints the gate looks below; phases.c defines fewer. */
+/* Maximum number of checkpoints the gate looks below. phases.c defines fewer. */
 #define RUNNER_MAX_PHASES 32
 
 #define COLOR_RED "\033[31m"

@@ -17,7 +17,7 @@
 
 /* Maximum length of a recorded note, check message, expected or actual value. */
 #define SCENARIO_TEXT_MAX 2048
-/* Most request or response header lines kept in an exchange record. */
+/* Maximum number of request or response header lines kept in an exchange record. */
 #define SCENARIO_MAX_HEADER_LINES 40
 
 struct owned {
@@ -109,13 +109,10 @@ static char *clean(struct scenario_ctx *ctx, const char *text, size_t max)
 
 static char *vformat(const char *fmt, va_list ap)
 {
-    struct strbuf sb;
     char buf[SCENARIO_TEXT_MAX];
 
     vsnprintf(buf, sizeof(buf), fmt, ap);
-    strbuf_init(&sb);
-    strbuf_puts(&sb, buf);
-    return strbuf_take(&sb);
+    return strdup(buf);
 }
 
 /* --- Recording --------------------------------------------------------- */
