@@ -53,6 +53,41 @@ static const char *oversized_body(struct scenario_ctx *ctx, const char *small,
     return body;
 }
 
+/* Checks that the gateway stops OUTSIDER, who lacks the roles of path. */
+static void expect_outsider_forbidden(struct scenario_ctx *ctx,
+                                      const char *path, const char *body)
+{
+    const struct httpc_response *res;
+
+    step_begin(ctx, "%s lacks the route's roles: 403 from the gateway",
+               OUTSIDER);
+    res = gateway_call(ctx, "POST", path,
+                       gateway_service_token(ctx, OUTSIDER), json_headers,
+                       body, strlen(body));
+    expect_http_status(ctx, res, 403);
+}
+
+/*
+ * Checks that a body over the service's limit of bytes, sent to path with
+ * token, gets the service's own 413 through the gateway.
+ */
+static void expect_service_413(struct scenario_ctx *ctx, const char *service,
+                               const char *path, const char *token,
+                               const char *body, size_t limit)
+{
+    const struct httpc_response *res;
+    const char *big;
+    size_t big_len;
+
+    step_begin(ctx, "A body over the %s's %zu bytes: the %s's 413", service,
+               limit, service);
+    big = oversized_body(ctx, body, limit, &big_len);
+    res = gateway_call(ctx, "POST", path, token, json_headers, big, big_len);
+    expect_http_status(ctx, res, 413);
+    expect_json_str(ctx, scenario_json(ctx, res), "error.code",
+                    "payload_too_large");
+}
+
 /* Returns nonzero when the analysis lists an order entity with value. */
 static int has_order(json_t *analysis, const char *value)
 {
@@ -77,9 +112,8 @@ static void iabot_run(struct scenario_ctx *ctx)
                        "\"customer_id\":\"checkpoint-3\","
                        "\"text\":\"" ANALYSE_TEXT "\"}";
     const struct httpc_response *res;
-    const char *token, *big;
+    const char *token;
     json_t *analysis;
-    size_t big_len;
 
     step_begin(ctx, "%s analyses a message through the gateway: 200", CALLER);
     token = gateway_service_token(ctx, CALLER);
@@ -95,26 +129,15 @@ static void iabot_run(struct scenario_ctx *ctx)
     expect_true(ctx, has_order(analysis, ANALYSE_ORDER),
                 "the IA bot found the order entity %s", ANALYSE_ORDER);
 
-    step_begin(ctx, "%s lacks the route's roles: 403 from the gateway",
-               OUTSIDER);
-    res = gateway_call(ctx, "POST", ANALYSE_PATH,
-                       gateway_service_token(ctx, OUTSIDER), json_headers,
-                       body, strlen(body));
-    expect_http_status(ctx, res, 403);
+    expect_outsider_forbidden(ctx, ANALYSE_PATH, body);
 
     step_begin(ctx, "No token: 401 from the gateway");
     res = gateway_call(ctx, "POST", ANALYSE_PATH, NULL, json_headers, body,
                        strlen(body));
     expect_http_status(ctx, res, 401);
 
-    step_begin(ctx, "A body over the IA bot's %d bytes: the IA bot's 413",
-               IABOT_BODY_MAX);
-    big = oversized_body(ctx, body, IABOT_BODY_MAX, &big_len);
-    res = gateway_call(ctx, "POST", ANALYSE_PATH, token, json_headers, big,
-                       big_len);
-    expect_http_status(ctx, res, 413);
-    expect_json_str(ctx, scenario_json(ctx, res), "error.code",
-                    "payload_too_large");
+    expect_service_413(ctx, "IA bot", ANALYSE_PATH, token, body,
+                       IABOT_BODY_MAX);
 }
 
 const struct scenario gateway_iabot_route = {
@@ -129,15 +152,14 @@ static void otp_run(struct scenario_ctx *ctx)
 {
     long limit = OTP_BODY_DEFAULT;
     const struct httpc_response *res;
-    const char *token, *big;
+    const char *token;
     char body[160];
-    size_t big_len;
 
     if (scenario_setting(ctx, "OTP_MAX_BODY_BYTES"))
         limit = scenario_require_int(ctx, "OTP_MAX_BODY_BYTES", 256,
                                      OTP_BODY_SETTING_MAX);
     /* Verification does not send anything, so the check does not depend on
-     * the WhatsApp service; a number no code was issued to always gets the
+     * the WhatsApp service. A number no code was issued to always gets the
      * service's 422. The number is of this run alone and the attempts per
      * number stay under the service's limit. */
     snprintf(body, sizeof(body),
@@ -155,20 +177,10 @@ static void otp_run(struct scenario_ctx *ctx)
     expect_json_str(ctx, scenario_json(ctx, res), "error.code",
                     "invalid_code");
 
-    step_begin(ctx, "%s lacks the route's roles: 403 from the gateway",
-               OUTSIDER);
-    res = gateway_call(ctx, "POST", OTP_VERIFY_PATH,
-                       gateway_service_token(ctx, OUTSIDER), json_headers,
-                       body, strlen(body));
-    expect_http_status(ctx, res, 403);
+    expect_outsider_forbidden(ctx, OTP_VERIFY_PATH, body);
 
-    step_begin(ctx, "A body over the OTP service's %ld bytes: its 413", limit);
-    big = oversized_body(ctx, body, (size_t)limit, &big_len);
-    res = gateway_call(ctx, "POST", OTP_VERIFY_PATH, token, json_headers, big,
-                       big_len);
-    expect_http_status(ctx, res, 413);
-    expect_json_str(ctx, scenario_json(ctx, res), "error.code",
-                    "payload_too_large");
+    expect_service_413(ctx, "OTP service", OTP_VERIFY_PATH, token, body,
+                       (size_t)limit);
 }
 
 const struct scenario gateway_otp_route = {

@@ -29,7 +29,7 @@ struct fake_whatsapp {
     char last_body[FAKE_BODY_SIZE];
     char last_authorization[FAKE_BODY_SIZE];
     int fail;
-    int reject_tokens; /* the next requests answered 401, as after a key rotation */
+    int reject_tokens; /* the next requests get 401, as after a key rotation */
     long delay_ms; /* beyond OTP_WHATSAPP_TIMEOUT_MS: the sender times out */
     int requests;
     int tokens_issued;
@@ -224,6 +224,16 @@ static char *issue_body(const char *phone)
     return body;
 }
 
+/* POSTs an issue request for phone and returns the parsed reply. */
+static json_t *call_issue(const char *phone, long *status)
+{
+    char *body = issue_body(phone);
+    json_t *reply = call("/v1/otp", body, status);
+
+    free(body);
+    return reply;
+}
+
 static char *verify_body(const char *phone, const char *code)
 {
     char *body = malloc(256);
@@ -260,7 +270,7 @@ static const char *error_field(json_t *reply, const char *name)
         json_object_get(json_object_get(reply, "error"), name));
 }
 
-/* Issues a code to phone and returns it, read from the fake WhatsApp. */
+/* Issues a code to phone and copies it from the fake WhatsApp to code. */
 static void issue_code(const char *phone, char code[16])
 {
     char *body = issue_body(phone);
@@ -363,7 +373,7 @@ static void http_rejections_look_the_same(void **state)
     json_decref(wrong_reply);
 }
 
-static void http_cooldown_answers_429(void **state)
+static void http_cooldown_returns_429(void **state)
 {
     struct httpc_response res = { 0 };
     char phone[32], code[16], *body;
@@ -387,22 +397,20 @@ static void http_cooldown_answers_429(void **state)
     free(body);
 }
 
-static void http_delivery_failure_answers_502(void **state)
+static void http_delivery_failure_returns_502(void **state)
 {
-    char phone[32], code[16], *body, *verify;
+    char phone[32], code[16], *verify;
     json_t *reply;
     long status;
 
     (void)state;
     otp_itest_phone(phone, sizeof(phone));
     suite.whatsapp.fail = 1;
-    body = issue_body(phone);
-    reply = call("/v1/otp", body, &status);
+    reply = call_issue(phone, &status);
     suite.whatsapp.fail = 0;
     assert_int_equal(status, 502);
     assert_string_equal(error_field(reply, "code"), "delivery_failed");
     json_decref(reply);
-    free(body);
 
     /* The code that was sent to the failing service must not verify. */
     last_sent_code(code);
@@ -451,24 +459,22 @@ static void http_rejected_token_renewed_once(void **state)
     free(body);
 }
 
-static void http_delivery_timeout_answers_502(void **state)
+static void http_delivery_timeout_returns_502(void **state)
 {
-    char phone[32], *body;
+    char phone[32];
     json_t *reply;
     long status;
 
     (void)state;
     otp_itest_phone(phone, sizeof(phone));
     suite.whatsapp.delay_ms = 1500;
-    body = issue_body(phone);
-    reply = call("/v1/otp", body, &status);
+    reply = call_issue(phone, &status);
     suite.whatsapp.delay_ms = 0;
     assert_int_equal(status, 502);
     assert_string_equal(error_field(reply, "code"), "delivery_failed");
     assert_non_null(
         strstr(error_field(reply, "message"), "timed out after 500 ms"));
     json_decref(reply);
-    free(body);
 }
 
 /* POSTs a fresh issue request with token and returns the status. */
@@ -661,9 +667,9 @@ int main(void)
         cmocka_unit_test(http_issue_sends_template),
         cmocka_unit_test(http_verify_returns_proof),
         cmocka_unit_test(http_rejections_look_the_same),
-        cmocka_unit_test(http_cooldown_answers_429),
-        cmocka_unit_test(http_delivery_failure_answers_502),
-        cmocka_unit_test(http_delivery_timeout_answers_502),
+        cmocka_unit_test(http_cooldown_returns_429),
+        cmocka_unit_test(http_delivery_failure_returns_502),
+        cmocka_unit_test(http_delivery_timeout_returns_502),
         cmocka_unit_test(http_rejected_token_renewed_once),
         cmocka_unit_test(http_rejects_missing_token),
         cmocka_unit_test(http_rejects_token_without_role),

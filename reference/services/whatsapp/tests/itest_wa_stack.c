@@ -206,7 +206,7 @@ static void wrong_signature_rejected(void **state)
 /*
  * Counts the emulator's recorded sends to phone, only those whose text body
  * is text when it is not NULL: on the full stack the orchestrator also
- * answers the test's inbound messages.
+ * replies to the test's inbound messages.
  */
 static void count_sends(const char *phone, const char *text, long code, int *all,
                         int *with_code)
@@ -250,20 +250,31 @@ static long send_text(const char *phone, json_t **reply)
     return request("POST", url, body, NULL, reply);
 }
 
+/*
+ * Opens a conversation with a new random phone and makes the emulator fail
+ * the next send to it with the Cloud API error code.
+ */
+static void open_with_fault(char *phone, size_t size, int code)
+{
+    char wamid[256], fault[128];
+    long status = 0;
+
+    random_phone(phone, size);
+    inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
+    /* Scoped to this recipient: the orchestrator may reply to "hola" meanwhile. */
+    snprintf(fault, sizeof(fault), "{\"code\":%d,\"count\":1,\"to\":\"%s\"}",
+             code, phone);
+    assert_int_equal(emulator("/__emulator/faults", fault, NULL), 200);
+}
+
 static void send_retried_after_throughput_error(void **state)
 {
-    char phone[32], wamid[256], fault[128];
+    char phone[32];
     json_t *reply = NULL;
-    long status = 0;
     int all = 0, limited = 0;
 
     (void)state;
-    random_phone(phone, sizeof(phone));
-    inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
-    /* Scoped to this recipient: the orchestrator may reply to "hola" meanwhile. */
-    snprintf(fault, sizeof(fault), "{\"code\":130429,\"count\":1,\"to\":\"%s\"}",
-             phone);
-    assert_int_equal(emulator("/__emulator/faults", fault, NULL), 200);
+    open_with_fault(phone, sizeof(phone), 130429);
     assert_int_equal(send_text(phone, &reply), 200);
     assert_non_null(json_string_value(json_object_get(reply, "message_id")));
     count_sends(phone, SENT_TEXT, 130429, &all, &limited);
@@ -274,18 +285,12 @@ static void send_retried_after_throughput_error(void **state)
 
 static void permanent_error_not_retried(void **state)
 {
-    char phone[32], wamid[256], fault[128];
+    char phone[32];
     json_t *reply = NULL;
-    long status = 0;
     int all = 0, undeliverable = 0;
 
     (void)state;
-    random_phone(phone, sizeof(phone));
-    inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
-    /* Scoped to this recipient: the orchestrator may reply to "hola" meanwhile. */
-    snprintf(fault, sizeof(fault), "{\"code\":131026,\"count\":1,\"to\":\"%s\"}",
-             phone);
-    assert_int_equal(emulator("/__emulator/faults", fault, NULL), 200);
+    open_with_fault(phone, sizeof(phone), 131026);
     assert_int_equal(send_text(phone, &reply), 422);
     count_sends(phone, SENT_TEXT, 131026, &all, &undeliverable);
     assert_int_equal(all, 1);

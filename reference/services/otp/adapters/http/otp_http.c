@@ -39,7 +39,7 @@ void otp_http_define_metrics(void)
                    "Time to hand a code to the WhatsApp service.",
                    METRICS_HISTOGRAM);
     metrics_define(METRIC_RATE_LIMITED,
-                   "Requests refused by a sending or attempt limit.",
+                   "Requests rejected by a sending or attempt limit.",
                    METRICS_COUNTER);
     metrics_define(METRIC_VERIFIED,
                    "Code verifications, by purpose and result.",
@@ -99,28 +99,53 @@ static json_t *authenticated_body(struct otp_http *http,
     return httpd_body_json(req);
 }
 
-/* Fills request from body; its strings live as long as body and client_id. */
-static void read_request(struct httpd_req *req, json_t *body,
-                         const char *client_id, struct otp_request *request)
+/*
+ * Authenticates the caller, parses the body and fills request from it.
+ * Returns the body, which the caller releases and which the strings of
+ * request point into, or NULL once an error reply has been sent.
+ */
+static json_t *read_request(struct otp_http *http, struct httpd_req *req,
+                            char *client_id, struct otp_request *request)
 {
+    json_t *body;
+
+    body = authenticated_body(http, http->deps.authenticate, req, client_id);
+    if (body == NULL)
+        return NULL;
     request->subject = member(body, "phone_number");
     request->purpose = member(body, "purpose");
     request->code = member(body, "code");
     request->client_id = client_id;
     request->request_id = httpd_request_id(req);
+    return body;
 }
 
-/* Replies to a domain error: 400 for bad input, else 503. */
+/*
+ * Replies to a domain error: 400 for bad input, else logs the error under
+ * failure and sends 503 naming the unavailable store.
+ */
 static void reply_failure(struct httpd_req *req, int rc,
-                          const struct hito_error *err)
+                          const struct hito_error *err, const char *failure,
+                          const char *store)
 {
     if (rc == HITO_ERR_INVALID) {
         httpd_reply_error(req, 400, "invalid_request", "%s", err->message);
         return;
     }
-    LOG_ERROR("request failed", "error", err->message);
+    LOG_ERROR(failure, "error", err->message);
     httpd_reply_error(req, 503, "unavailable",
-                      "the code store is unavailable; retry later");
+                      "the %s is unavailable; retry later", store);
+}
+
+/* Sends 200 with a signed proof, which no cache may keep. */
+static void reply_proof(struct httpd_req *req, const char *proof,
+                        long proof_expires_in_seconds)
+{
+    httpd_set_header(req, "Cache-Control", "no-store");
+    httpd_reply_json(req, 200,
+                     json_pack("{s:b, s:s, s:i}", "verified", 1, "proof",
+                               proof, "proof_expires_in",
+                               (json_int_t)proof_expires_in_seconds));
 }
 
 static void reply_rate_limited(struct httpd_req *req, long retry_after_seconds)
@@ -174,16 +199,15 @@ static void handle_issue(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, http->deps.authenticate, req, client_id);
+    body = read_request(http, req, client_id, &request);
     if (body == NULL)
         return;
-    read_request(req, body, client_id, &request);
 
     rc = otp_service_issue(http->deps.service, &request, &result, &err);
     if (rc == HITO_OK)
         reply_issue(req, &request, &result);
     else
-        reply_failure(req, rc, &err);
+        reply_failure(req, rc, &err, "issuing a code failed", "code store");
     json_decref(body);
 }
 
@@ -199,11 +223,7 @@ static void reply_verify(struct httpd_req *req,
         return;
     }
     count(METRIC_VERIFIED, request->purpose, "success");
-    httpd_set_header(req, "Cache-Control", "no-store");
-    httpd_reply_json(req, 200,
-                     json_pack("{s:b, s:s, s:i}", "verified", 1, "proof",
-                               result->proof, "proof_expires_in",
-                               (json_int_t)result->proof_expires_in_seconds));
+    reply_proof(req, result->proof, result->proof_expires_in_seconds);
 }
 
 static void handle_verify(struct httpd_req *req, void *user)
@@ -216,16 +236,15 @@ static void handle_verify(struct httpd_req *req, void *user)
     json_t *body;
     int rc;
 
-    body = authenticated_body(http, http->deps.authenticate, req, client_id);
+    body = read_request(http, req, client_id, &request);
     if (body == NULL)
         return;
-    read_request(req, body, client_id, &request);
 
     rc = otp_service_verify(http->deps.service, &request, &result, &err);
     if (rc == HITO_OK)
         reply_verify(req, &request, &result);
     else
-        reply_failure(req, rc, &err);
+        reply_failure(req, rc, &err, "verifying a code failed", "code store");
     free(result.proof);
     json_decref(body);
 }
@@ -253,12 +272,8 @@ static void handle_totp_enrol(struct httpd_req *req, void *user)
                          json_pack("{s:s, s:s, s:s}", "account", account,
                                    "secret", enrolment.secret_base32,
                                    "otpauth_uri", enrolment.uri));
-    } else if (rc == HITO_ERR_INVALID) {
-        httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
     } else {
-        LOG_ERROR("TOTP enrolment failed", "error", err.message);
-        httpd_reply_error(req, 503, "unavailable",
-                          "the TOTP store is unavailable");
+        reply_failure(req, rc, &err, "TOTP enrolment failed", "TOTP store");
     }
     OPENSSL_cleanse(&enrolment, sizeof(enrolment));
     json_decref(body);
@@ -274,12 +289,7 @@ static void reply_totp_verify(struct httpd_req *req,
         break;
     case OTP_TOTP_OK:
         metrics_add(METRIC_TOTP, "result=\"success\"", 1);
-        httpd_set_header(req, "Cache-Control", "no-store");
-        httpd_reply_json(
-            req, 200,
-            json_pack("{s:b, s:s, s:i}", "verified", 1, "proof", result->proof,
-                      "proof_expires_in",
-                      (json_int_t)result->proof_expires_in_seconds));
+        reply_proof(req, result->proof, result->proof_expires_in_seconds);
         break;
     case OTP_TOTP_REJECTED:
         metrics_add(METRIC_TOTP, "result=\"failure\"", 1);
@@ -305,12 +315,8 @@ static void handle_totp_verify(struct httpd_req *req, void *user)
                          &err);
     if (rc == HITO_OK) {
         reply_totp_verify(req, &result);
-    } else if (rc == HITO_ERR_INVALID) {
-        httpd_reply_error(req, 400, "invalid_request", "%s", err.message);
     } else {
-        LOG_ERROR("TOTP verification failed", "error", err.message);
-        httpd_reply_error(req, 503, "unavailable",
-                          "the TOTP store is unavailable");
+        reply_failure(req, rc, &err, "TOTP verification failed", "TOTP store");
     }
     free(result.proof);
     json_decref(body);
