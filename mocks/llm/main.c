@@ -1,8 +1,8 @@
 /*
  * llm-mock: the chat-completions emulator (llm_mock.h) as a program for the
- * local stack. It listens on HITO_HOST:LLM_MOCK_PORT and answers every
- * completion with LLM_MOCK_REPLY (default "talk_to_human") until SIGINT or
- * SIGTERM.
+ * local stack. It listens on HITO_HOST:LLM_MOCK_PORT and replies to every
+ * completion request with LLM_MOCK_REPLY (default "talk_to_human") until
+ * SIGINT or SIGTERM.
  */
 #include "hito/config.h"
 #include "hito/log.h"

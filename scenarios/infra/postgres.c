@@ -14,7 +14,7 @@
 /* Maximum time of one connection attempt, in seconds. */
 #define PG_CONNECT_TIMEOUT_S 5
 
-/* Closes the connection a slot holds, if any. */
+/* Closes the connection in a slot, if any. */
 static void finish_slot(void *arg)
 {
     PGconn **slot = arg;

@@ -30,7 +30,7 @@
 /* Delay and status that a request sets for its own reply. */
 struct echo_control {
     long delay_ms; /* 0..ECHO_MAX_DELAY_MS */
-    int status;    /* reply status, 200 unless asked for 100..599 */
+    int status;    /* reply status, 200 unless the request sets 100..599 */
 };
 
 /*

@@ -112,7 +112,7 @@ static void define_metrics(void)
                    METRICS_GAUGE);
 }
 
-/* Loads a stored model; on success the caller owns out->model. */
+/* Loads a stored model. On success the caller owns out->model. */
 static int load_scored(struct iabot_service *s, const char *version,
                        struct scored_model *out, struct hito_error *err)
 {
@@ -342,7 +342,10 @@ static int ensure_loaded(struct iabot_service *s, const char *version,
     return HITO_OK;
 }
 
-/* Returns the model of version (NULL: active); the caller holds s->lock. */
+/*
+ * Returns the model of version, or the active one when version is NULL.
+ * The caller holds s->lock.
+ */
 static const struct model *pick_model(struct iabot_service *s,
                                       const char *version)
 {
@@ -396,8 +399,10 @@ static int classify(struct iabot_service *s,
     return rc;
 }
 
-/* Asks the language model when the embedded one is not confident; keeps
- * handover on failure. */
+/*
+ * Asks the language model when the embedded one is not confident, and keeps
+ * handover when that call fails. Returns the source of the intent.
+ */
 static const char *ask_llm(struct iabot_service *s, const char *text,
                            struct prediction *pred)
 {

@@ -41,7 +41,7 @@ void orch_client_free(struct orch_client *client)
     free(client);
 }
 
-/* Sends one request; auth holds "Authorization: Bearer ..." or is "". */
+/* Sends one request. auth is "Authorization: Bearer ..." or "". */
 static int send_once(struct orch_client *client, const char *url,
                      const char *body, const char *auth, const char *key,
                      struct httpc_response *res, struct hito_error *err)

@@ -46,7 +46,8 @@ struct orch_inbound_consumer;
 /*
  * Connects, declares the queue (and <queue>.dead) and starts consuming on
  * a new thread. Undecodable bodies are rejected to the dead-letter queue.
- * NULL with err when the broker cannot be reached or refuses the queue.
+ * Returns NULL with err when the broker cannot be reached or rejects the
+ * queue.
  */
 struct orch_inbound_consumer *orch_inbound_start(
     const struct orch_inbound_options *opts, struct hito_error *err);
