@@ -50,14 +50,27 @@ static const char *code_of(int status)
     }
 }
 
+/*
+ * Sends the status for err. A 5xx reply carries a fixed message because
+ * err's text may contain the database's own error, which goes to the log.
+ */
 static void reply_failure(struct httpd_req *req, const struct hito_error *err)
 {
     int status = status_of(err->code);
 
-    if (status >= 500)
-        LOG_ERROR("request failed", "path", httpd_path(req), "error",
-                  err->message);
-    httpd_reply_error(req, status, code_of(status), "%s", err->message);
+    if (status < 500) {
+        httpd_reply_error(req, status, code_of(status), "%s", err->message);
+        return;
+    }
+    LOG_ERROR("request failed", "path", httpd_path(req), "error",
+              err->message);
+    if (status == 500)
+        httpd_reply_error(req, status, code_of(status),
+                          "the request failed; see the IA bot's log");
+    else
+        httpd_reply_error(req, status, code_of(status),
+                          "a dependency of the IA bot is unavailable; retry "
+                          "later");
 }
 
 /* Returns nonzero when the caller may go on; otherwise a reply was sent. */
