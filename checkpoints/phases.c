@@ -112,7 +112,7 @@ static const struct phase phases[] = {
         .title = "Gateway",
         .description = "KrakenD routes every public API, validates tokens of the identity "
                        "provider (signature, issuer, audience, roles), propagates the caller's "
-                       "identity to backends, answers CORS preflights, enforces per-client and "
+                       "identity to backends, responds to CORS preflights, enforces per-client and "
                        "per-route rate limits, passes backend statuses through and exports "
                        "its counters to Prometheus.",
         .scenarios = checkpoint_3,

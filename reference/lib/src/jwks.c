@@ -19,7 +19,7 @@
 
 #include "hito/httpc.h"
 
-/* RSA moduli above 8192 bits are refused: nothing legitimate uses them. */
+/* RSA moduli above 8192 bits are rejected because nothing legitimate uses them. */
 #define JWKS_MAX_RSA_BYTES 1024
 
 struct jwks_key {

@@ -302,7 +302,7 @@ int mq_declare_queue(struct mq *mq, const char *queue, const struct mq_queue_opt
     if (rc == HITO_OK)
         rc = declare(mq, &q, err);
     if (rc != HITO_OK) {
-        /* A refused declaration closes the channel: start afresh next time. */
+        /* A rejected declaration closes the channel, so the next call starts afresh. */
         mq_drop_connection(mq, 0);
         goto out;
     }

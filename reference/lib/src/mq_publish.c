@@ -88,7 +88,7 @@ static int wait_confirm(struct mq *mq, uint64_t tag, long long deadline_ms,
 
             if (covers(nack->delivery_tag, nack->multiple, tag))
                 return hito_error_set(err, HITO_ERR_UNAVAILABLE,
-                                      "amqp: the broker refused the message (basic.nack)");
+                                      "amqp: the broker rejected the message (basic.nack)");
             break;
         }
         case AMQP_BASIC_RETURN_METHOD: {

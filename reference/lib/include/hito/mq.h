@@ -97,7 +97,7 @@ struct mq;
 
 /*
  * Connects, logs in and opens a channel in confirm mode. Returns NULL with
- * err filled: HITO_ERR_AUTH when the broker refuses the credentials or the
+ * err filled: HITO_ERR_AUTH when the broker rejects the credentials or the
  * vhost, HITO_ERR_UNAVAILABLE when it cannot be reached.
  */
 struct mq *mq_new(const struct mq_options *opts, struct hito_error *err);
@@ -133,7 +133,7 @@ int mq_publish(struct mq *mq, const struct mq_message *msg, long timeout_ms,
  * nonzero (checked at least every MQ_CONSUME_WAKE_MS); when the connection
  * goes down it reconnects with backoff and resumes. Returns HITO_OK once
  * stopped, HITO_ERR_NOT_FOUND when the queue does not exist, another
- * negative code when the broker refuses the consumer.
+ * negative code when the broker rejects the consumer.
  */
 int mq_consume(struct mq *mq, const char *queue, int prefetch, mq_handler handler, void *user,
                const atomic_int *stop, struct hito_error *err);
