@@ -41,6 +41,8 @@ static const char *code_of(int status)
         return "not_found";
     case 409:
         return "conflict";
+    case 413:
+        return "payload_too_large";
     case 503:
         return "unavailable";
     case 504:
