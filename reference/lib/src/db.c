@@ -72,6 +72,8 @@ int db_conninfo(char *out, size_t size, const char *host, int port, const char *
         rc = append_pair(out, size, &used, "password", password);
     if (rc == HITO_OK)
         rc = append_pair(out, size, &used, "connect_timeout", "5");
+    if (rc != HITO_OK)
+        out[0] = '\0';
     return rc;
 }
 

@@ -27,7 +27,8 @@ struct db_pool;
 
 /*
  * Writes a libpq connection string into out (size bytes), quoting each value.
- * Returns HITO_ERR_LIMIT when it does not fit in size bytes.
+ * Returns HITO_ERR_LIMIT, with out left empty, when it does not fit in size
+ * bytes.
  */
 int db_conninfo(char *out, size_t size, const char *host, int port, const char *dbname,
                 const char *user, const char *password);
