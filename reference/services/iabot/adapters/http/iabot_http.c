@@ -75,6 +75,18 @@ static void reply_failure(struct httpd_req *req, const struct hito_error *err)
                           "later");
 }
 
+/* Sends out with status when rc is HITO_OK, and err's failure otherwise. */
+static void reply_result(struct httpd_req *req, int rc,
+                         const struct hito_error *err, int status, json_t *out)
+{
+    if (rc != HITO_OK) {
+        json_decref(out);
+        reply_failure(req, err);
+        return;
+    }
+    httpd_reply_json(req, status, out);
+}
+
 /* Returns nonzero when the caller may go on; otherwise a reply was sent. */
 static int authorised(struct httpd_req *req,
                       const struct iabot_http_options *opts,
@@ -111,6 +123,7 @@ static void handle_analyse(struct httpd_req *req, void *user)
     struct iabot_analyse_request ar = {0};
     struct hito_error err = {0};
     json_t *body, *out = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->client_roles) ||
         (body = httpd_body_json(req)) == NULL)
@@ -122,10 +135,8 @@ static void handle_analyse(struct httpd_req *req, void *user)
         goto out;
     ar.model_version =
         json_string_value(json_object_get(body, "model_version"));
-    if (iabot_service_analyse(opts->service, &ar, &out, &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 200, out);
+    rc = iabot_service_analyse(opts->service, &ar, &out, &err);
+    reply_result(req, rc, &err, 200, out);
 out:
     json_decref(body);
 }
@@ -144,6 +155,7 @@ static void handle_feedback(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     const char *message_id, *intent, *source;
     json_t *body, *out = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->client_roles) ||
         (body = httpd_body_json(req)) == NULL)
@@ -157,11 +169,9 @@ static void handle_feedback(struct httpd_req *req, void *user)
                           "message_id must be a UUID");
         goto out;
     }
-    if (iabot_service_feedback(opts->service, message_id, intent, source, &out,
-                               &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 201, out);
+    rc = iabot_service_feedback(opts->service, message_id, intent, source,
+                                &out, &err);
+    reply_result(req, rc, &err, 201, out);
 out:
     json_decref(body);
 }
@@ -171,13 +181,12 @@ static void handle_start_training(struct httpd_req *req, void *user)
     const struct iabot_http_options *opts = user;
     struct hito_error err = {0};
     json_t *out = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->admin_roles))
         return;
-    if (iabot_service_start_training(opts->service, &out, &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 202, out);
+    rc = iabot_service_start_training(opts->service, &out, &err);
+    reply_result(req, rc, &err, 202, out);
 }
 
 static void handle_get_training(struct httpd_req *req, void *user)
@@ -186,6 +195,7 @@ static void handle_get_training(struct httpd_req *req, void *user)
     struct hito_error err = {0};
     const char *id = httpd_param(req, "id");
     json_t *out = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->admin_roles))
         return;
@@ -193,10 +203,8 @@ static void handle_get_training(struct httpd_req *req, void *user)
         httpd_reply_error(req, 404, "not_found", "training run ids are UUIDs");
         return;
     }
-    if (iabot_service_training_run(opts->service, id, &out, &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 200, out);
+    rc = iabot_service_training_run(opts->service, id, &out, &err);
+    reply_result(req, rc, &err, 200, out);
 }
 
 static void handle_promote(struct httpd_req *req, void *user)
@@ -234,13 +242,12 @@ static void handle_rollback(struct httpd_req *req, void *user)
     const struct iabot_http_options *opts = user;
     struct hito_error err = {0};
     json_t *out = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->admin_roles))
         return;
-    if (iabot_service_rollback(opts->service, &out, &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 200, out);
+    rc = iabot_service_rollback(opts->service, &out, &err);
+    reply_result(req, rc, &err, 200, out);
 }
 
 /* Default and bounds of ?limit= on the history route. */
@@ -255,6 +262,7 @@ static void handle_conversation(struct httpd_req *req, void *user)
     long limit = HISTORY_DEFAULT_LIMIT;
     json_t *out = NULL;
     char *end = NULL;
+    int rc;
 
     if (!authorised(req, opts, &opts->client_roles))
         return;
@@ -263,11 +271,9 @@ static void handle_conversation(struct httpd_req *req, void *user)
         if (end == text || *end != '\0')
             limit = 0; /* rejected below with the accepted range */
     }
-    if (iabot_service_conversation(opts->service, httpd_param(req, "id"), limit,
-                                   &out, &err) != HITO_OK)
-        reply_failure(req, &err);
-    else
-        httpd_reply_json(req, 200, out);
+    rc = iabot_service_conversation(opts->service, httpd_param(req, "id"),
+                                    limit, &out, &err);
+    reply_result(req, rc, &err, 200, out);
 }
 
 static void handle_current_model(struct httpd_req *req, void *user)
