@@ -5,8 +5,6 @@
 
 #include <openssl/sha.h>
 
-#include "hito/json_guard.h"
-
 /* Meta's limits on a text body and on an interactive body text. */
 #define TEXT_BODY_MAX 4096
 #define INTERACTIVE_BODY_MAX 1024
@@ -225,24 +223,14 @@ static int build_body(json_t *root, struct wa_send_request *out,
 int wa_message_parse(const char *body, size_t len, struct wa_send_request *out,
                      struct hito_error *err)
 {
-    json_error_t jerr;
     json_t *root;
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (!json_guard_depth_ok(body, len, JSON_GUARD_MAX_DEPTH))
-        return hito_error_set(err, HITO_ERR_INVALID,
-                              "the body nests deeper than %d levels",
-                              JSON_GUARD_MAX_DEPTH);
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL)
-        return hito_error_set(err, HITO_ERR_INVALID, "the body is not JSON: %s",
-                              jerr.text);
-    if (json_is_object(root))
-        rc = build_body(root, out, err);
-    else
-        rc = hito_error_set(err, HITO_ERR_INVALID,
-                            "the body is not a JSON object");
+    rc = wa_json_object_parse(body, len, &root, err);
+    if (rc != HITO_OK)
+        return rc;
+    rc = build_body(root, out, err);
     json_decref(root);
     if (rc == HITO_OK)
         digest_hex(body, len, out->digest);

@@ -217,9 +217,10 @@ static int read_value(json_t *value, struct wa_notification *out,
             out->message_capacity ||
         out->status_count + json_array_size(statuses) > out->status_capacity)
         return hito_error_set(err, HITO_ERR_LIMIT,
-                              "more than %d messages or statuses in one "
+                              "more than %d messages or %d statuses in one "
                               "notification",
-                              WA_WEBHOOK_MAX_MESSAGES);
+                              WA_WEBHOOK_MAX_MESSAGES,
+                              WA_WEBHOOK_MAX_STATUSES);
     json_array_foreach(messages, i, elem)
     {
         snprintf(item, sizeof(item), "%s.value.messages[%zu]", where, i);
@@ -313,36 +314,49 @@ static void count_events(json_t *root, size_t *messages, size_t *statuses)
     }
 }
 
-int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
-                     struct hito_error *err)
+int wa_json_object_parse(const char *body, size_t len, json_t **root,
+                         struct hito_error *err)
 {
     json_error_t jerr;
-    json_t *root;
-    int rc;
 
-    memset(out, 0, sizeof(*out));
+    *root = NULL;
     if (!json_guard_depth_ok(body, len, JSON_GUARD_MAX_DEPTH))
         return hito_error_set(err, HITO_ERR_INVALID,
                               "the body nests deeper than %d levels",
                               JSON_GUARD_MAX_DEPTH);
-    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (root == NULL)
+    *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (*root == NULL)
         return hito_error_set(err, HITO_ERR_INVALID,
                               "the body is not JSON: %s at byte %d", jerr.text,
                               jerr.position);
-    if (!json_is_object(root)) {
-        json_decref(root);
+    if (!json_is_object(*root)) {
+        json_decref(*root);
+        *root = NULL;
         return hito_error_set(err, HITO_ERR_INVALID,
                               "the body is not a JSON object");
     }
+    return HITO_OK;
+}
+
+int wa_webhook_parse(const char *body, size_t len, struct wa_notification *out,
+                     struct hito_error *err)
+{
+    json_t *root;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = wa_json_object_parse(body, len, &root, err);
+    if (rc != HITO_OK)
+        return rc;
     count_events(root, &out->message_capacity, &out->status_capacity);
     if (out->message_capacity > WA_WEBHOOK_MAX_MESSAGES ||
         out->status_capacity > WA_WEBHOOK_MAX_STATUSES) {
         json_decref(root);
         return hito_error_set(err, HITO_ERR_LIMIT,
-                              "more than %d messages or statuses in one "
+                              "more than %d messages or %d statuses in one "
                               "notification",
-                              WA_WEBHOOK_MAX_MESSAGES);
+                              WA_WEBHOOK_MAX_MESSAGES,
+                              WA_WEBHOOK_MAX_STATUSES);
     }
     /* One element at least, so calloc never returns NULL for size 0. */
     out->messages = calloc(out->message_capacity + 1, sizeof(*out->messages));

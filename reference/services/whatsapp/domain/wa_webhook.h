@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "hito/err.h"
 #include "wa_status.h"
 
@@ -54,6 +56,14 @@ struct wa_notification {
     size_t message_capacity; /* allocated for this body */
     size_t status_capacity;
 };
+
+/*
+ * Parses body, JSON from outside, after checking its nesting depth, and
+ * rejects duplicate keys. Returns HITO_OK with the object in *root, which
+ * the caller releases, or HITO_ERR_INVALID when body is not a JSON object.
+ */
+int wa_json_object_parse(const char *body, size_t len, json_t **root,
+                         struct hito_error *err);
 
 /*
  * Parses body (len bytes, not necessarily NUL-terminated) into out, which
