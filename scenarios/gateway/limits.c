@@ -61,7 +61,7 @@ static void limits_run(struct scenario_ctx *ctx)
                 burst - PROBE_CLIENT_RATE - REFILL_SLACK, burst, counts.limited);
     expect_true(ctx, counts.ok >= PROBE_CLIENT_RATE - 1, "about %d requests pass (got %d)",
                 PROBE_CLIENT_RATE, counts.ok);
-    expect_int_eq(ctx, "requests answered 503 or another status",
+    expect_int_eq(ctx, "requests with 503 or another status",
                   0, counts.overload + counts.other);
 
     step_begin(ctx, "Another client still passes while the first is limited");
@@ -83,9 +83,9 @@ static void limits_run(struct scenario_ctx *ctx)
     expect_true(ctx, counts.overload >= burst - PROBE_ROUTE_RATE - REFILL_SLACK,
                 "at least %d of %d requests get 503 (got %d)",
                 burst - PROBE_ROUTE_RATE - REFILL_SLACK, burst, counts.overload);
-    expect_int_eq(ctx, "requests answered 429 (no client is over its own limit)", 0,
+    expect_int_eq(ctx, "requests with 429 (no client is over its own limit)", 0,
                   counts.limited);
-    expect_int_eq(ctx, "requests answered another status", 0, counts.other);
+    expect_int_eq(ctx, "requests with another status", 0, counts.other);
 }
 
 const struct scenario gateway_rate_limits = {

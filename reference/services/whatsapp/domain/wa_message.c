@@ -127,7 +127,7 @@ static int check_list(json_t *action, struct hito_error *err)
     }
     if (rows_total > WA_MAX_LIST_ROWS)
         return hito_error_set(err, HITO_ERR_INVALID,
-                              "a list holds at most %d rows in all",
+                              "a list contains at most %d rows in all",
                               WA_MAX_LIST_ROWS);
     return HITO_OK;
 }

@@ -225,7 +225,7 @@ static void reply_existing(const struct wa_idempotency_record *rec,
     out->body = json_loads(rec->response_body, 0, NULL);
 }
 
-/* Reserves key; returns nonzero when out already holds the reply. */
+/* Reserves key. Returns nonzero when out already contains the reply. */
 static int claim_key(struct wa_service *svc, const char *client_id,
                      const char *key, const struct wa_send_request *req,
                      struct wa_reply *out)

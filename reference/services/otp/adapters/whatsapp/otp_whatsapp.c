@@ -155,7 +155,7 @@ static int bearer_header(struct otp_whatsapp *whatsapp, char **header,
 
 /*
  * Posts body once with a token from the cache. Returns the token error
- * (with *requested 0) or httpc_do's result (with *requested 1); res holds
+ * (with *requested 0) or httpc_do's result (with *requested 1); res contains
  * the reply whatever it is.
  */
 static int post_once(struct otp_whatsapp *whatsapp, const char *body,
