@@ -74,6 +74,15 @@ static double wall_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Returns a target's string field, or "?" when Prometheus left it out. */
+static const char *target_text(json_t *target, const char *label, const char *field)
+{
+    json_t *owner = label ? json_object_get(target, "labels") : target;
+    const char *value = json_string_value(json_object_get(owner, label ? label : field));
+
+    return value ? value : "?";
+}
+
 /*
  * Returns the number of targets whose last scrape started before since
  * (seconds since the epoch), with the first in reason. Prometheus keeps a
@@ -97,9 +106,7 @@ static size_t count_stale(json_t *targets, double since, char *reason,
             snprintf(reason, size,
                      "job %s at %s has no scrape since the scenario began "
                      "(last scrape %s)",
-                     json_string_value(
-                         json_object_get(json_object_get(t, "labels"), "job")),
-                     json_string_value(json_object_get(t, "scrapeUrl")),
+                     target_text(t, "job", NULL), target_text(t, NULL, "scrapeUrl"),
                      last ? last : "unknown");
     }
     return stale;
@@ -119,11 +126,9 @@ static size_t count_down(json_t *targets, char *reason, size_t size)
             continue;
         if (down++ == 0)
             snprintf(reason, size, "job %s at %s is %s: %s",
-                     json_string_value(
-                         json_object_get(json_object_get(t, "labels"), "job")),
-                     json_string_value(json_object_get(t, "scrapeUrl")),
+                     target_text(t, "job", NULL), target_text(t, NULL, "scrapeUrl"),
                      health ? health : "of unknown health",
-                     json_string_value(json_object_get(t, "lastError")));
+                     target_text(t, NULL, "lastError"));
     }
     return down;
 }
