@@ -304,7 +304,7 @@ static void handle_faults(struct httpd_req *req, void *user)
     struct cloud_mock *mock = user;
     json_t *in = httpd_body_json(req);
     json_t *code, *rate;
-    const char *to;
+    const char *to, *text;
     int ok = 1;
 
     if (in == NULL)
@@ -312,7 +312,10 @@ static void handle_faults(struct httpd_req *req, void *user)
     code = json_object_get(in, "code");
     rate = json_object_get(in, "rate_per_second");
     to = json_string_value(json_object_get(in, "to"));
+    text = json_string_value(json_object_get(in, "text"));
     if (to != NULL && (to[0] == '\0' || strlen(to) >= CLOUD_MOCK_ID_SIZE))
+        ok = 0;
+    if (text != NULL && (text[0] == '\0' || strlen(text) >= CLOUD_MOCK_FAULT_TEXT_SIZE))
         ok = 0;
     pthread_mutex_lock(&mock->lock);
     if (ok && json_is_integer(code) && mock->fault_count < CLOUD_MOCK_MAX_FAULTS) {
@@ -322,6 +325,7 @@ static void handle_faults(struct httpd_req *req, void *user)
         fault->code = (long)json_integer_value(code);
         fault->remaining = count > 0 ? count : 1;
         snprintf(fault->to, sizeof(fault->to), "%s", to ? to : "");
+        snprintf(fault->text, sizeof(fault->text), "%s", text ? text : "");
     } else if (code != NULL) {
         ok = 0;
     }
@@ -333,8 +337,10 @@ static void handle_faults(struct httpd_req *req, void *user)
     else
         httpd_reply_error(req, 400, "invalid_request",
                           "code must be an integer, to a non-empty recipient "
-                          "of at most %d characters; at most %d faults",
-                          CLOUD_MOCK_ID_SIZE - 1, CLOUD_MOCK_MAX_FAULTS);
+                          "of at most %d characters, text a non-empty text of "
+                          "at most %d bytes; at most %d faults",
+                          CLOUD_MOCK_ID_SIZE - 1, CLOUD_MOCK_FAULT_TEXT_SIZE - 1,
+                          CLOUD_MOCK_MAX_FAULTS);
     json_decref(in);
 }
 

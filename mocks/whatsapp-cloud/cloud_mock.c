@@ -141,6 +141,8 @@ static long check_send(struct cloud_mock *mock, json_t *body)
 {
     const char *to = json_string_value(json_object_get(body, "to"));
     const char *type = json_string_value(json_object_get(body, "type"));
+    const char *text =
+        json_string_value(json_object_get(json_object_get(body, "text"), "body"));
     const char *product =
         json_string_value(json_object_get(body, "messaging_product"));
     json_t *tpl = json_object_get(body, "template");
@@ -160,6 +162,8 @@ static long check_send(struct cloud_mock *mock, json_t *body)
         long code = fault->code;
 
         if (fault->to[0] != '\0' && strcmp(skip_plus(fault->to), skip_plus(to)) != 0)
+            continue;
+        if (fault->text[0] != '\0' && (text == NULL || strcmp(fault->text, text) != 0))
             continue;
         if (--fault->remaining <= 0) {
             memmove(fault, fault + 1,

@@ -16,10 +16,13 @@
 #define CLOUD_MOCK_TEXT_SIZE 512
 #define CLOUD_MOCK_ID_SIZE 64
 
+#define CLOUD_MOCK_FAULT_TEXT_SIZE 256
+
 struct cloud_fault {
     long code;
     long remaining;
     char to[CLOUD_MOCK_ID_SIZE]; /* recipient it applies to; "" for any */
+    char text[CLOUD_MOCK_FAULT_TEXT_SIZE]; /* text body it applies to; "" for any */
 };
 
 struct cloud_template {

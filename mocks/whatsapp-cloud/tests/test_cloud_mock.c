@@ -241,6 +241,15 @@ static void emulator_fault_scoped_to_recipient(void **state)
     /* Another recipient is not affected by the fault. */
     assert_int_equal(send_message(body, &reply), 200);
     json_decref(reply);
+    /* Nor is a message whose text is not the fault's: this one has none. */
+    assert_int_equal(post("/__emulator/faults",
+                          "{\"code\":131026,\"to\":\"34699000002\",\"text\":\"hola\"}",
+                          NULL, NULL),
+                     200);
+    assert_int_equal(send_message(body, &reply), 200);
+    json_decref(reply);
+    assert_int_equal(post("/__emulator/faults", "{\"code\":131026,\"text\":\"\"}", NULL, NULL),
+                     400);
     assert_int_equal(post("/__emulator/faults", "{\"code\":131026,\"to\":\"\"}", NULL, NULL),
                      400);
     assert_int_equal(post("/__emulator/reset", "{}", NULL, NULL), 200);

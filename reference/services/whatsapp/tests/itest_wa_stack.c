@@ -256,14 +256,18 @@ static long send_text(const char *phone, json_t **reply)
  */
 static void open_with_fault(char *phone, size_t size, int code)
 {
-    char wamid[256], fault[128];
+    char wamid[256], fault[256];
     long status = 0;
 
     random_phone(phone, size);
     inbound(phone, "hola", 0, wamid, sizeof(wamid), &status);
-    /* Scoped to this recipient: the orchestrator may reply to "hola" meanwhile. */
-    snprintf(fault, sizeof(fault), "{\"code\":%d,\"count\":1,\"to\":\"%s\"}",
-             code, phone);
+    /*
+     * Scoped to this recipient and the test's own text: the orchestrator may
+     * reply to "hola" meanwhile, to the same phone.
+     */
+    snprintf(fault, sizeof(fault),
+             "{\"code\":%d,\"count\":1,\"to\":\"%s\",\"text\":\"" SENT_TEXT "\"}", code,
+             phone);
     assert_int_equal(emulator("/__emulator/faults", fault, NULL), 200);
 }
 
